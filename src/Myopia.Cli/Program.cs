@@ -1,4 +1,7 @@
-using TorchSharp;
-var x = torch.randn(2, 3, 8, 8);
-var w = torch.randn(4, 3, 3, 3);
-Console.WriteLine(torch.nn.functional.conv2d(x, w).shape.Length);
+using System.CommandLine;
+using Myopia.Cli;
+
+var root = new RootCommand("Myopia: measure how far convolutional networks really look.");
+foreach (var command in CommandCatalog.All())
+    root.Subcommands.Add(command);
+return CliRunner.Run(root, args);
