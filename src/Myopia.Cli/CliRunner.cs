@@ -11,7 +11,7 @@ public static class CliRunner
 {
     public const int UsageError = 2;
 
-    public static int Run(RootCommand root, string[] args)
+    public static int Run(Command root, string[] args)
     {
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,10 +1,22 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 
 namespace Myopia.Cli;
 
-/// <summary>Every top-level command of <c>myopia</c>, in the order <c>--help</c> lists them.</summary>
+/// <summary>The <c>myopia</c> command tree: every top-level command, in the order <c>--help</c> lists them.</summary>
 public static class CommandCatalog
 {
+    public static Command Root()
+    {
+        // A plain Command rather than RootCommand, so help says "myopia" whatever the assembly is called.
+        var root = new Command("myopia", "Myopia: measure how far convolutional networks really look.");
+        root.Options.Add(new HelpOption());
+        root.Options.Add(new VersionOption());
+        foreach (var command in All())
+            root.Subcommands.Add(command);
+        return root;
+    }
+
     public static IEnumerable<Command> All()
     {
         yield break;

@@ -1,0 +1,37 @@
+namespace Myopia.Training;
+
+/// <summary>
+/// Learning rate as a function of training progress. MultiStep changes once per epoch (as the
+/// paper's MultiStepLR stepped per epoch); cosine and one-cycle change every batch.
+/// Computing the rate from (epoch, fraction) instead of stepping a stateful scheduler makes a
+/// resumed run see exactly the rates an uninterrupted one would.
+/// </summary>
+public sealed class LearningRateSchedule(TrainOptions options)
+{
+    public static readonly string[] Names = ["multistep", "cosine", "onecycle", "constant"];
+
+    /// <summary>The rate at <paramref name="epoch"/> (0-based) plus <paramref name="fraction"/> of it done.</summary>
+    public double At(int epoch, double fraction)
+    {
+        double progress = (epoch + fraction) / options.Epochs;
+        return options.Schedule switch
+        {
+            "multistep" => options.Lr * Math.Pow(options.Gamma, options.Milestones.Count(m => m <= epoch)),
+            "cosine" => options.Lr * 0.5 * (1 + Math.Cos(Math.PI * progress)),
+            "onecycle" => OneCycle(progress),
+            "constant" => options.Lr,
+            _ => throw new MyopiaException($"unknown schedule '{options.Schedule}'"),
+        };
+    }
+
+    // PyTorch's OneCycleLR defaults: warm up for 30% from max/25 to max, then anneal (cosine) to max/25/1e4.
+    private double OneCycle(double progress)
+    {
+        const double warmup = 0.3;
+        double max = options.Lr, start = max / 25, end = start / 1e4;
+        static double Cosine(double from, double to, double t) => to + (from - to) * 0.5 * (1 + Math.Cos(Math.PI * t));
+        return progress < warmup
+            ? Cosine(start, max, progress / warmup)
+            : Cosine(max, end, (progress - warmup) / (1 - warmup));
+    }
+}

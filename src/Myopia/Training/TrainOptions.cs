@@ -1,0 +1,67 @@
+using Myopia.Augmentation;
+
+namespace Myopia.Training;
+
+/// <summary>
+/// Everything that defines a training run, in one record saved next to its results (config.json)
+/// and inside every checkpoint. Defaults are the paper's recipe: Adam with coupled L2 (lr 0.002,
+/// weight decay 1e-4), MultiStep halving at epochs 40, 80, 100, 150, 200, 250, 300, batch 128.
+/// </summary>
+public sealed record TrainOptions
+{
+    // ---- data ----
+    public string Data { get; init; } = "synthetic";
+    public string? DataDir { get; init; }
+    /// <summary>Use only the first N training images (null: all). For quick runs.</summary>
+    public int? TrainLimit { get; init; }
+    public int? TestLimit { get; init; }
+
+    // ---- augmentation ----
+    /// <summary>Tile side T; null trains on full images (flips only, as the paper's baseline).</summary>
+    public int? Tile { get; init; }
+    public int Pad { get; init; }
+    public PadMode PadMode { get; init; } = PadMode.Zero;
+    public bool Flip { get; init; } = true;
+
+    // ---- network ----
+    public string Model { get; init; } = "smallcnn";
+
+    // ---- optimization ----
+    public int Epochs { get; init; } = 10;
+    public int Batch { get; init; } = 128;
+    public int Seed { get; init; } = 42;
+    public string Optimizer { get; init; } = "adam";
+    public double Lr { get; init; } = 0.002;
+    public double WeightDecay { get; init; } = 1e-4;
+    public double Momentum { get; init; } = 0.9;
+    public bool Nesterov { get; init; }
+    public string Schedule { get; init; } = "multistep";
+    public int[] Milestones { get; init; } = [40, 80, 100, 150, 200, 250, 300];
+    public double Gamma { get; init; } = 0.5;
+
+    // ---- evaluation / machine ----
+    public int EvalBatch { get; init; } = 256;
+    /// <summary>libtorch CPU threads; 0 keeps libtorch's default.</summary>
+    public int Threads { get; init; }
+
+    public AugmentationOptions Augmentation => new(Tile, Pad, PadMode, Flip);
+
+    public static readonly string[] Optimizers = ["adam", "adamw", "sgd"];
+
+    /// <summary>Rejects impossible settings with one clear message.</summary>
+    public void Validate()
+    {
+        if (Epochs < 1) throw new MyopiaException($"--epochs must be at least 1, got {Epochs}");
+        if (Batch < 1) throw new MyopiaException($"--batch must be at least 1, got {Batch}");
+        if (EvalBatch < 1) throw new MyopiaException($"eval batch must be at least 1, got {EvalBatch}");
+        if (Tile is < 1) throw new MyopiaException($"--tile must be positive, got {Tile}");
+        if (Pad < 0) throw new MyopiaException($"--pad must be >= 0, got {Pad}");
+        if (Tile is not null && Pad > 0) throw new MyopiaException("use either --tile (crops without padding) or --pad (pad-and-crop to the image size), not both");
+        if (!(Lr > 0) || double.IsInfinity(Lr)) throw new MyopiaException($"--lr must be a positive number, got {Lr}");
+        if (WeightDecay < 0) throw new MyopiaException($"--weight-decay must be >= 0, got {WeightDecay}");
+        if (!Optimizers.Contains(Optimizer)) throw new MyopiaException($"unknown optimizer '{Optimizer}'; use one of {string.Join(", ", Optimizers)}");
+        if (!LearningRateSchedule.Names.Contains(Schedule)) throw new MyopiaException($"unknown schedule '{Schedule}'; use one of {string.Join(", ", LearningRateSchedule.Names)}");
+        if (TrainLimit is < 1 || TestLimit is < 1) throw new MyopiaException("--train-limit and --test-limit must be positive");
+        if (Threads < 0) throw new MyopiaException($"--threads must be >= 0, got {Threads}");
+    }
+}
