@@ -19,6 +19,8 @@ public static class CommandCatalog
 
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return Commands.DemoCommand.Create();
+        yield return Commands.TrainCommand.Create();
+        yield return Commands.EvalCommand.Create();
     }
 }

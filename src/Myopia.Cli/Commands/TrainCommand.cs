@@ -1,0 +1,131 @@
+using System.CommandLine;
+using Myopia.Augmentation;
+using Myopia.Cli.Console;
+using Myopia.Models;
+using Myopia.Reporting;
+using Myopia.Training;
+
+namespace Myopia.Cli.Commands;
+
+/// <summary><c>myopia train</c>: trains a network on (tiles of) a dataset into a run folder.</summary>
+public static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = CommonOptions.Data();
+        var dataDir = CommonOptions.DataDir();
+        var model = CommonOptions.Model();
+        model.Description = $"network: {string.Join(", ", ModelRegistry.Names)}";
+        var tile = CommonOptions.Tile();
+        var epochs = CommonOptions.Epochs(10);
+        var batch = CommonOptions.Batch();
+        var seed = CommonOptions.Seed();
+        var output = CommonOptions.Out();
+        var json = CommonOptions.Json();
+        var threads = CommonOptions.Threads();
+        var pad = new Option<int>("--pad") { Description = "pad-and-crop translation augmentation by p pixels (not with --tile)" };
+        var padMode = new Option<PadMode>("--pad-mode") { Description = "padding for --pad: zero or reflect", DefaultValueFactory = _ => PadMode.Zero };
+        var noFlip = new Option<bool>("--no-flip") { Description = "turn off random horizontal flips" };
+        var optimizer = new Option<string>("--optimizer") { Description = "adam (coupled L2, the paper's), adamw or sgd", DefaultValueFactory = _ => "adam" };
+        optimizer.AcceptOnlyFromAmong(TrainOptions.Optimizers);
+        var lr = new Option<double>("--lr") { Description = "learning rate", DefaultValueFactory = _ => 0.002 };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "weight decay", DefaultValueFactory = _ => 1e-4 };
+        var momentum = new Option<double>("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => 0.9 };
+        var nesterov = new Option<bool>("--nesterov") { Description = "Nesterov momentum for SGD" };
+        var schedule = new Option<string>("--schedule") { Description = "multistep (the paper's), cosine, onecycle or constant", DefaultValueFactory = _ => "multistep" };
+        schedule.AcceptOnlyFromAmong(LearningRateSchedule.Names);
+        var milestones = new Option<string>("--milestones") { Description = "MultiStep epochs, comma-separated", DefaultValueFactory = _ => "40,80,100,150,200,250,300" };
+        var gamma = new Option<double>("--gamma") { Description = "MultiStep factor", DefaultValueFactory = _ => 0.5 };
+        var trainLimit = new Option<int?>("--train-limit") { Description = "use only the first N training images" };
+        var testLimit = new Option<int?>("--test-limit") { Description = "use only the first N test images" };
+        var resume = new Option<bool>("--resume") { Description = "continue the run in --out from its last checkpoint" };
+
+        var command = new Command("train", "Train a network on random tiles (or full images) of a dataset; evaluate on full test images every epoch.")
+        {
+            data, dataDir, model, tile, epochs, batch, seed, pad, padMode, noFlip, optimizer, lr, weightDecay, momentum, nesterov,
+            schedule, milestones, gamma, trainLimit, testLimit, threads, output, resume, json,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new TrainOptions
+            {
+                Data = parse.GetValue(data)!, DataDir = parse.GetValue(dataDir), Model = parse.GetValue(model)!,
+                Tile = parse.GetValue(tile), Epochs = parse.GetValue(epochs), Batch = parse.GetValue(batch), Seed = parse.GetValue(seed),
+                Pad = parse.GetValue(pad), PadMode = parse.GetValue(padMode), Flip = !parse.GetValue(noFlip),
+                Optimizer = parse.GetValue(optimizer)!, Lr = parse.GetValue(lr), WeightDecay = parse.GetValue(weightDecay),
+                Momentum = parse.GetValue(momentum), Nesterov = parse.GetValue(nesterov), Schedule = parse.GetValue(schedule)!,
+                Milestones = ParseMilestones(parse.GetValue(milestones)!), Gamma = parse.GetValue(gamma),
+                TrainLimit = parse.GetValue(trainLimit), TestLimit = parse.GetValue(testLimit), Threads = parse.GetValue(threads),
+            };
+            var outDir = parse.GetValue(output) ?? DefaultRunDir(options);
+            var result = Train(options, outDir, parse.GetValue(resume), "myopia " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)));
+            if (parse.GetValue(json)) JsonOutput.Print(result);
+            return result.Interrupted ? 130 : 0;
+        });
+        return command;
+    }
+
+    public static string DefaultRunDir(TrainOptions o) =>
+        Path.Combine("runs", $"{o.Data}-{o.Model}-{(o.Tile is { } t ? $"t{t}" : "full")}-s{o.Seed}");
+
+    /// <summary>Trains with progress on stderr, Ctrl-C checkpointing, and writes plots and a report into the run folder.</summary>
+    public static TrainingResult Train(TrainOptions options, string outDir, bool resume, string? commandLine, string? label = null)
+    {
+        options.Validate();
+        if (!ModelRegistry.Exists(options.Model))
+            throw new MyopiaException($"unknown model '{options.Model}'; known models: {string.Join(", ", ModelRegistry.Names)}");
+        if (resume && File.Exists(Path.Combine(outDir, "config.json")))
+        {
+            // The run folder's own options win; only the number of epochs may be raised.
+            var saved = JsonOutput.Deserialize<TrainOptions>(File.ReadAllText(Path.Combine(outDir, "config.json")));
+            options = saved with { Epochs = Math.Max(saved.Epochs, options.Epochs), Threads = options.Threads };
+        }
+        using var splits = DataLoading.Load(options.Data, options.DataDir, options.TrainLimit, options.TestLimit);
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true; // finish the batch, checkpoint, then exit
+            cancel.Cancel();
+        };
+        System.Console.CancelKeyPress += onCancel;
+        try
+        {
+            var result = ProgressDisplay.Run(sink =>
+            {
+                var observer = new TrainingProgress(sink, label ?? $"{options.Model} T={options.Tile?.ToString() ?? "full"}", options.Batch, splits.Train.Count);
+                return new Trainer(options, splits, outDir, observer) { Command = commandLine }.Run(resume, cancel.Token);
+            });
+            RunReport.Write(new RunFolder(outDir), result, options);
+            PrintSummary(result);
+            return result;
+        }
+        finally
+        {
+            System.Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static void PrintSummary(TrainingResult r)
+    {
+        if (r.Interrupted)
+        {
+            System.Console.Error.WriteLine($"interrupted after {r.CompletedEpochs} epochs; continue with: myopia train --out {r.RunDir} --resume");
+            return;
+        }
+        System.Console.Error.WriteLine(
+            $"{r.Model} T={r.Tile?.ToString() ?? "full"}: final test accuracy {r.Final?.TestAcc:P2} (epoch {r.Final?.Epoch}), " +
+            $"best {r.Best?.TestAcc:P2} (epoch {r.Best?.Epoch}); run folder {r.RunDir}");
+    }
+
+    private static int[] ParseMilestones(string text)
+    {
+        try
+        {
+            return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
+        }
+        catch (FormatException)
+        {
+            throw new MyopiaException($"--milestones must be comma-separated epochs, got '{text}'");
+        }
+    }
+}

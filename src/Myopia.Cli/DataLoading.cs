@@ -1,0 +1,28 @@
+using Myopia.Cli.Console;
+using Myopia.Data;
+
+namespace Myopia.Cli;
+
+/// <summary>Loads a dataset for a command, with a status line on stderr and optional size limits.</summary>
+public static class DataLoading
+{
+    public static DatasetSplits Load(string name, string? dataDir, int? trainLimit = null, int? testLimit = null)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var splits = DatasetCatalog.Load(name, dataDir, message => System.Console.Error.WriteLine(message));
+        if (trainLimit is { } tl && tl < splits.Train.Count || testLimit is { } sl && sl < splits.Test.Count)
+        {
+            var limited = new DatasetSplits(
+                trainLimit is { } a && a < splits.Train.Count ? splits.Train.Take(a) : splits.Train,
+                testLimit is { } b && b < splits.Test.Count ? splits.Test.Take(b) : splits.Test,
+                splits.Normalization);
+            if (!ReferenceEquals(limited.Train, splits.Train)) splits.Train.Dispose();
+            if (!ReferenceEquals(limited.Test, splits.Test)) splits.Test.Dispose();
+            splits = limited;
+        }
+        System.Console.Error.WriteLine(
+            $"{name}: {splits.Train.Count:N0} train / {splits.Test.Count:N0} test images, {splits.Train.Channels}x{splits.Train.Height}x{splits.Train.Width}, " +
+            $"{splits.Train.ClassCount} classes ({clock.Elapsed.TotalSeconds:F1} s)");
+        return splits;
+    }
+}

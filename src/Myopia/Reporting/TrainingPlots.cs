@@ -1,0 +1,74 @@
+using Myopia.Evaluation;
+using Myopia.Training;
+using ScottPlot;
+
+namespace Myopia.Reporting;
+
+/// <summary>The figures of a training run: accuracy and loss per epoch, and the confusion matrix.</summary>
+public static class TrainingPlots
+{
+    public static void Curves(IReadOnlyList<EpochMetrics> history, string title, string path)
+    {
+        var plot = new Plot();
+        double[] epochs = history.Select(h => (double)h.Epoch).ToArray();
+        void Line(double[] ys, string label, int color, bool dashed)
+        {
+            var s = plot.Add.Scatter(epochs, ys, PlotFile.Series(color));
+            s.LegendText = label;
+            s.LineWidth = 2;
+            if (dashed) s.LinePattern = LinePattern.Dashed;
+        }
+        Line(history.Select(h => 100 * h.TestAcc).ToArray(), "test accuracy (full images)", 0, false);
+        Line(history.Select(h => 100 * h.TrainAcc).ToArray(), "train accuracy (training crops)", 1, true);
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.YLabel("accuracy (%)");
+        plot.ShowLegend(Alignment.LowerRight);
+        PlotFile.Save(plot, path);
+    }
+
+    public static void Confusion(EvaluationResult result, string title, string path)
+    {
+        int k = result.ClassNames.Count;
+        var values = new double[k, k];
+        for (int t = 0; t < k; t++)
+        {
+            double row = Math.Max(1, result.ConfusionMatrix[t].Sum());
+            for (int p = 0; p < k; p++) values[t, p] = result.ConfusionMatrix[t][p] / row;
+        }
+        var plot = new Plot();
+        var map = plot.Add.Heatmap(values);
+        map.Colormap = new ScottPlot.Colormaps.Viridis();
+        map.FlipVertically = true;
+        plot.Add.ColorBar(map);
+        if (k <= 20)
+        {
+            var ticks = Enumerable.Range(0, k).Select(i => new Tick(i, result.ClassNames[i])).ToArray();
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+                Enumerable.Range(0, k).Select(i => new Tick(k - 1 - i, result.ClassNames[i])).ToArray());
+            plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        }
+        plot.Title(title);
+        plot.XLabel("predicted class");
+        plot.YLabel("true class");
+        PlotFile.Save(plot, path, 760, 700);
+    }
+
+    /// <summary>Bars of accuracy per labelled group (e.g. per training setting of a demo).</summary>
+    public static void AccuracyBars(IReadOnlyList<(string Label, double Accuracy)> bars, string title, string path)
+    {
+        var plot = new Plot();
+        var items = bars.Select((b, i) => new Bar { Position = i, Value = 100 * b.Accuracy, FillColor = PlotFile.Series(i), Label = $"{100 * b.Accuracy:F1}" }).ToArray();
+        var series = plot.Add.Bars(items);
+        series.ValueLabelStyle.FontSize = 14;
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            bars.Select((b, i) => new Tick(i, b.Label)).ToArray());
+        plot.Axes.Margins(bottom: 0);
+        plot.Axes.SetLimitsY(0, 105);
+        plot.Title(title);
+        plot.YLabel("test accuracy on full images (%)");
+        PlotFile.Save(plot, path);
+    }
+}

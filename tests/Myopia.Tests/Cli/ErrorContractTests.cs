@@ -1,0 +1,50 @@
+using Myopia.Tests.Infrastructure;
+
+namespace Myopia.Tests.Cli;
+
+/// <summary>Bad input gives one clear error line on stderr and exit code 2, never a stack trace.</summary>
+public class ErrorContractTests
+{
+    private static void AssertOneLineError(CliProcess.Outcome o, string expectedFragment)
+    {
+        Assert.Equal(2, o.ExitCode);
+        var lines = o.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.Contains(expectedFragment, lines[0]);
+        Assert.DoesNotContain("   at ", o.Stderr);
+    }
+
+    [Fact]
+    public void UnknownOptionIsAUsageError() =>
+        AssertOneLineError(CliProcess.Run("train", "--bogus"), "--bogus");
+
+    [Fact]
+    public void UnknownModelIsRejected() =>
+        AssertOneLineError(CliProcess.Run("train", "--model", "resnet999", "--epochs", "1"), "unknown model");
+
+    [Fact]
+    public void MissingCheckpointIsRejected() =>
+        AssertOneLineError(CliProcess.Run("eval", "--checkpoint", "/nonexistent/checkpoint.pt"), "not found");
+
+    [Fact]
+    public void CorruptCheckpointIsRejected()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"myopia-corrupt-{Guid.NewGuid():N}.pt");
+        File.WriteAllBytes(path, new byte[1000]);
+        try { AssertOneLineError(CliProcess.Run("eval", "--checkpoint", path), "truncated"); }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void NegativeEpochsAreRejected() =>
+        AssertOneLineError(CliProcess.Run("train", "--epochs", "0"), "--epochs");
+
+    [Fact]
+    public void MissingDataDirIsRejected() =>
+        AssertOneLineError(CliProcess.Run("train", "--data", "cifar10", "--data-dir", "/nonexistent/cifar", "--epochs", "1"), "/nonexistent/cifar");
+
+    [Fact]
+    public void TileLargerThanTheImageIsRejected() =>
+        AssertOneLineError(CliProcess.Run("train", "--data", "synthetic", "--tile", "64", "--epochs", "1", "--out", Path.Combine(Path.GetTempPath(), $"myopia-big-{Guid.NewGuid():N}")), "larger than");
+}
