@@ -22,5 +22,6 @@ public static class CommandCatalog
         yield return Commands.DemoCommand.Create();
         yield return Commands.TrainCommand.Create();
         yield return Commands.EvalCommand.Create();
+        yield return Commands.ReportCommand.Create();
     }
 }

@@ -1,4 +1,4 @@
-using Myopia.Cli.Console;
+using Myopia.Cli.Terminal;
 using Myopia.Data;
 
 namespace Myopia.Cli;
@@ -9,7 +9,7 @@ public static class DataLoading
     public static DatasetSplits Load(string name, string? dataDir, int? trainLimit = null, int? testLimit = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var splits = DatasetCatalog.Load(name, dataDir, message => System.Console.Error.WriteLine(message));
+        var splits = DatasetCatalog.Load(name, dataDir, message => Console.Error.WriteLine(message));
         if (trainLimit is { } tl && tl < splits.Train.Count || testLimit is { } sl && sl < splits.Test.Count)
         {
             var limited = new DatasetSplits(
@@ -20,7 +20,7 @@ public static class DataLoading
             if (!ReferenceEquals(limited.Test, splits.Test)) splits.Test.Dispose();
             splits = limited;
         }
-        System.Console.Error.WriteLine(
+        Console.Error.WriteLine(
             $"{name}: {splits.Train.Count:N0} train / {splits.Test.Count:N0} test images, {splits.Train.Channels}x{splits.Train.Height}x{splits.Train.Width}, " +
             $"{splits.Train.ClassCount} classes ({clock.Elapsed.TotalSeconds:F1} s)");
         return splits;

@@ -55,7 +55,7 @@ public static class EvalCommand
             var outDir = parse.GetValue(output);
             if (outDir is not null) Write(outDir, path, results);
             foreach (var r in results)
-                System.Console.Error.WriteLine($"{r.Mode}: top-1 {r.Top1:P2}  top-5 {r.Top5:P2}  loss {r.Loss:F4}  ({r.Count:N0} images, {r.ImagesPerSecond:F0} img/s)");
+                Console.Error.WriteLine($"{r.Mode}: top-1 {r.Top1:P2}  top-5 {r.Top5:P2}  loss {r.Loss:F4}  ({r.Count:N0} images, {r.ImagesPerSecond:F0} img/s)");
             if (parse.GetValue(json))
                 JsonOutput.Print(new { checkpoint = path, dataset, model = info.Model, tile = info.Tile, results });
             return 0;
@@ -64,7 +64,7 @@ public static class EvalCommand
     }
 
     private static EvaluationResult ProgressRun(string label, long total, Func<Action<long, long>, EvaluationResult> work) =>
-        Console.ProgressDisplay.Run(sink =>
+        Terminal.ProgressDisplay.Run(sink =>
         {
             sink.Start(label, total);
             var r = work((done, _) => sink.Report(done));

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Myopia.Augmentation;
-using Myopia.Cli.Console;
+using Myopia.Cli.Terminal;
 using Myopia.Models;
 using Myopia.Reporting;
 using Myopia.Training;
@@ -39,11 +39,12 @@ public static class TrainCommand
         var trainLimit = new Option<int?>("--train-limit") { Description = "use only the first N training images" };
         var testLimit = new Option<int?>("--test-limit") { Description = "use only the first N test images" };
         var resume = new Option<bool>("--resume") { Description = "continue the run in --out from its last checkpoint" };
+        var config = new Option<string?>("--config") { Description = "read all training options from a JSON file (a run's config.json); other options are ignored" };
 
         var command = new Command("train", "Train a network on random tiles (or full images) of a dataset; evaluate on full test images every epoch.")
         {
             data, dataDir, model, tile, epochs, batch, seed, pad, padMode, noFlip, optimizer, lr, weightDecay, momentum, nesterov,
-            schedule, milestones, gamma, trainLimit, testLimit, threads, output, resume, json,
+            schedule, milestones, gamma, trainLimit, testLimit, threads, output, resume, config, json,
         };
         command.SetAction(parse =>
         {
@@ -57,6 +58,11 @@ public static class TrainCommand
                 Milestones = ParseMilestones(parse.GetValue(milestones)!), Gamma = parse.GetValue(gamma),
                 TrainLimit = parse.GetValue(trainLimit), TestLimit = parse.GetValue(testLimit), Threads = parse.GetValue(threads),
             };
+            if (parse.GetValue(config) is { } configPath)
+            {
+                if (!File.Exists(configPath)) throw new MyopiaException($"config file not found: {configPath}");
+                options = JsonOutput.Deserialize<TrainOptions>(File.ReadAllText(configPath)) with { Threads = options.Threads };
+            }
             var outDir = parse.GetValue(output) ?? DefaultRunDir(options);
             var result = Train(options, outDir, parse.GetValue(resume), "myopia " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)));
             if (parse.GetValue(json)) JsonOutput.Print(result);
@@ -87,7 +93,7 @@ public static class TrainCommand
             e.Cancel = true; // finish the batch, checkpoint, then exit
             cancel.Cancel();
         };
-        System.Console.CancelKeyPress += onCancel;
+        Console.CancelKeyPress += onCancel;
         try
         {
             var result = ProgressDisplay.Run(sink =>
@@ -101,7 +107,7 @@ public static class TrainCommand
         }
         finally
         {
-            System.Console.CancelKeyPress -= onCancel;
+            Console.CancelKeyPress -= onCancel;
         }
     }
 
@@ -109,10 +115,10 @@ public static class TrainCommand
     {
         if (r.Interrupted)
         {
-            System.Console.Error.WriteLine($"interrupted after {r.CompletedEpochs} epochs; continue with: myopia train --out {r.RunDir} --resume");
+            Console.Error.WriteLine($"interrupted after {r.CompletedEpochs} epochs; continue with: myopia train --out {r.RunDir} --resume");
             return;
         }
-        System.Console.Error.WriteLine(
+        Console.Error.WriteLine(
             $"{r.Model} T={r.Tile?.ToString() ?? "full"}: final test accuracy {r.Final?.TestAcc:P2} (epoch {r.Final?.Epoch}), " +
             $"best {r.Best?.TestAcc:P2} (epoch {r.Best?.Epoch}); run folder {r.RunDir}");
     }

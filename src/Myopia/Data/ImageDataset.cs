@@ -34,11 +34,15 @@ public sealed class ImageDataset : IDisposable
     public int Width => (int)Images.shape[3];
     public int ClassCount => ClassNames.Count;
 
-    /// <summary>The first <paramref name="n"/> images (or a strided subset when <paramref name="spread"/>), sharing no storage.</summary>
+    /// <summary>
+    /// A deterministic subset of <paramref name="n"/> images spread evenly over the split (every
+    /// Count/n-th image), so limits keep the class balance of splits stored class by class.
+    /// </summary>
     public ImageDataset Take(int n)
     {
-        n = Math.Min(n, Count);
-        return new ImageDataset(Name, Images.narrow(0, 0, n).clone(), Labels.narrow(0, 0, n).clone(), ClassNames);
+        n = Math.Clamp(n, 1, Count);
+        using var index = (arange(n, dtype: ScalarType.Int64) * Count).div_(n, rounding_mode: RoundingMode.floor);
+        return new ImageDataset(Name, Images.index_select(0, index), Labels.index_select(0, index), ClassNames);
     }
 
     public void Dispose()

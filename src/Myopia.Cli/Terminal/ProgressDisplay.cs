@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
-namespace Myopia.Cli.Console;
+namespace Myopia.Cli.Terminal;
 
 /// <summary>
 /// Progress of long work on stderr (stdout stays clean for --json): a Spectre.Console bar with
@@ -14,7 +15,7 @@ public sealed class ProgressDisplay
         Out = new AnsiConsoleOutput(System.Console.Error),
     });
 
-    public static IAnsiConsole Console => Err;
+    public static IAnsiConsole Ansi => Err;
 
     public static bool Interactive => !System.Console.IsErrorRedirected && Err.Profile.Capabilities.Interactive;
 

@@ -1,6 +1,6 @@
 using Myopia.Training;
 
-namespace Myopia.Cli.Console;
+namespace Myopia.Cli.Terminal;
 
 /// <summary>Shows a trainer's progress: one bar per epoch (counting images), one line per finished epoch.</summary>
 public sealed class TrainingProgress(IProgressSink sink, string label, int batchSize, long trainCount) : ITrainingObserver

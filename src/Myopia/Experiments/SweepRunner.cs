@@ -1,0 +1,124 @@
+using Myopia.Data;
+using Myopia.Evaluation;
+using Myopia.Reporting;
+using Myopia.Training;
+using static TorchSharp.torch;
+
+namespace Myopia.Experiments;
+
+/// <summary>
+/// Runs a sweep resumably: a run whose folder holds a finished summary is skipped, a run with a
+/// checkpoint resumes, the rest start. Then it evaluates every run in mode B (patch-averaged
+/// logits) once, and writes results.csv, results.json and the figures.
+/// </summary>
+public sealed class SweepRunner(SweepSpec spec, string sweepDir)
+{
+    public const string SpecFile = "sweep.json";
+    public const string ResultsCsv = "results.csv";
+    public const string ResultsJson = "results.json";
+
+    public string SweepDir { get; } = Path.GetFullPath(sweepDir);
+
+    /// <summary>Computes mode B for a finished run (model, its checkpoint info, test set, tile); null to skip.</summary>
+    public Func<nn.Module<Tensor, Tensor>, CheckpointInfo, ImageDataset, int, EvaluationResult?>? PatchEvaluator { get; init; }
+
+    public Action<string>? Log { get; init; }
+
+    public SweepResult Run(ISweepExecutor executor, Func<TrainOptions, DatasetSplits> loadData, CancellationToken cancel = default)
+    {
+        spec.Validate();
+        Directory.CreateDirectory(SweepDir);
+        var specPath = Path.Combine(SweepDir, SpecFile);
+        var specJson = JsonOutput.Serialize(spec);
+        if (File.Exists(specPath) && File.ReadAllText(specPath).Trim() != specJson.Trim())
+            throw new MyopiaException($"{SweepDir} holds a different sweep ({SpecFile}); use another --out or the same configuration to resume it");
+        AtomicFile.WriteAllText(specPath, specJson + "\n");
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var points = spec.Points().ToList();
+        var jobs = new List<SweepJob>();
+        foreach (var p in points)
+        {
+            var dir = RunDir(p);
+            if (IsFinished(dir, p.Options)) continue;
+            jobs.Add(new SweepJob(p, dir, File.Exists(Path.Combine(dir, Checkpoint.FileName))));
+        }
+        Log?.Invoke($"sweep of {points.Count} runs: {points.Count - jobs.Count} already done, {jobs.Count} to run");
+        executor.Execute(jobs, cancel);
+        if (cancel.IsCancellationRequested)
+            throw new OperationCanceledException("sweep interrupted; run the same command again to continue");
+
+        var rows = points.Where(p => IsFinished(RunDir(p), p.Options)).Select(p => Row(p, loadData)).ToList();
+        var result = new SweepResult(SweepDir, spec.Base.Data, rows, Cells(rows), jobs.Count, points.Count - jobs.Count, clock.Elapsed.TotalSeconds);
+        Write(result);
+        return result;
+    }
+
+    public string RunDir(SweepPoint p) => Path.Combine(SweepDir, "runs", p.Name);
+
+    public static bool IsFinished(string runDir, TrainOptions options)
+    {
+        var summary = Path.Combine(runDir, "summary.json");
+        if (!File.Exists(summary)) return false;
+        var result = JsonOutput.Deserialize<TrainingResult>(File.ReadAllText(summary));
+        return !result.Interrupted && result.CompletedEpochs >= options.Epochs;
+    }
+
+    private SweepRow Row(SweepPoint p, Func<TrainOptions, DatasetSplits> loadData)
+    {
+        var dir = RunDir(p);
+        var summary = JsonOutput.Deserialize<TrainingResult>(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        var patch = PatchResult(p, dir, loadData);
+        var f = summary.Final!;
+        var b = summary.Best!;
+        return new SweepRow(p.Name, p.Options.Model, p.Options.Tile ?? 0, p.Options.Seed, p.Extra, summary.CompletedEpochs,
+            f.TestAcc, b.TestAcc, b.Epoch, f.TestTop5, patch?.Top1, patch?.Top5, summary.TotalSeconds);
+    }
+
+    // Mode B once per run, cached in the run folder so a re-run of the sweep does not recompute it.
+    private EvaluationResult? PatchResult(SweepPoint p, string dir, Func<TrainOptions, DatasetSplits> loadData)
+    {
+        if (PatchEvaluator is null || spec.PatchStride <= 0 || p.Options.Tile is null) return null;
+        var cache = Path.Combine(dir, "patch-eval.json");
+        if (File.Exists(cache)) return JsonOutput.Deserialize<EvaluationResult>(File.ReadAllText(cache));
+        using var data = loadData(p.Options);
+        var test = spec.PatchTestLimit is { } n && n < data.Test.Count ? data.Test.Take(n) : null;
+        try
+        {
+            var (info, model) = Checkpoint.Load(Path.Combine(dir, Checkpoint.FileName));
+            using (model)
+            {
+                Log?.Invoke($"{p.Name}: patch-averaged evaluation (T={p.Options.Tile})");
+                var r = PatchEvaluator(model, info, test ?? data.Test, p.Options.Tile.Value);
+                if (r is not null) JsonOutput.WriteFile(cache, r);
+                return r;
+            }
+        }
+        finally
+        {
+            test?.Dispose();
+        }
+    }
+
+    private static List<SweepCell> Cells(List<SweepRow> rows) => rows
+        .GroupBy(r => (r.Model, r.Tile))
+        .OrderBy(g => g.Key.Model, StringComparer.Ordinal).ThenBy(g => g.Key.Tile == 0 ? int.MaxValue : g.Key.Tile)
+        .Select(g =>
+        {
+            var acc = g.Select(r => r.FinalAcc).ToArray();
+            double mean = acc.Average();
+            double std = acc.Length > 1 ? Math.Sqrt(acc.Sum(a => (a - mean) * (a - mean)) / (acc.Length - 1)) : 0;
+            var patch = g.Where(r => r.PatchAcc is not null).Select(r => r.PatchAcc!.Value).ToArray();
+            return new SweepCell(g.Key.Model, g.Key.Tile, acc.Length, mean, std, acc.Min(), acc.Max(),
+                patch.Length > 0 ? patch.Average() : null, g.Average(r => r.BestAcc));
+        }).ToList();
+
+    private void Write(SweepResult result)
+    {
+        var extra = spec.Axes.Keys.Order(StringComparer.Ordinal).ToList();
+        var csv = new System.Text.StringBuilder(SweepRow.CsvHeader(extra)).Append('\n');
+        foreach (var r in result.Rows) csv.Append(r.ToCsv(extra)).Append('\n');
+        AtomicFile.WriteAllText(Path.Combine(SweepDir, ResultsCsv), csv.ToString());
+        JsonOutput.WriteFile(Path.Combine(SweepDir, ResultsJson), result);
+    }
+}
