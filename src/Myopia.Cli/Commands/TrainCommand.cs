@@ -80,6 +80,11 @@ public static class TrainCommand
         options.Validate();
         if (!ModelRegistry.Exists(options.Model))
             throw new MyopiaException($"unknown model '{options.Model}'; known models: {string.Join(", ", ModelRegistry.Names)}");
+        if (resume && !File.Exists(Path.Combine(outDir, Checkpoint.FileName)))
+        {
+            System.Console.Error.WriteLine($"no checkpoint in {outDir} yet; starting a new run there");
+            resume = false;
+        }
         if (resume && File.Exists(Path.Combine(outDir, "config.json")))
         {
             // The run folder's own options win; only the number of epochs may be raised.

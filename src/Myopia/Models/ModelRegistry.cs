@@ -12,6 +12,9 @@ public static class ModelRegistry
         new(StringComparer.OrdinalIgnoreCase)
         {
             ["smallcnn"] = ("small fully convolutional CNN for CPU work (4 conv layers, GAP)", (k, c) => new SmallCnn(k, c)),
+            ["resnet9"] = ("ResNet-9 of the tile study, head pooled to 2x2", (k, c) => new ResNet9(k, c)),
+            ["resnet18"] = ("ResNet-18, 7x7 stride-1 stem, no max-pool, GAP", (k, c) => ResNet.ResNet18(k, c)),
+            ["resnet34"] = ("ResNet-34, 7x7 stride-1 stem, no max-pool, GAP", (k, c) => ResNet.ResNet34(k, c)),
         };
 
     public static IReadOnlyList<string> Names => Models.Keys.Order().ToList();

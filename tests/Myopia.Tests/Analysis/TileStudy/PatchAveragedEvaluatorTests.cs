@@ -1,0 +1,52 @@
+using Myopia.Analysis.TileStudy;
+using Myopia.Models;
+using static TorchSharp.torch;
+
+namespace Myopia.Tests.Analysis.TileStudy;
+
+public class PatchAveragedEvaluatorTests
+{
+    [Fact]
+    public void MeanLogitsEqualAnExplicitLoopOverPatches()
+    {
+        manual_seed(3);
+        using var model = ModelRegistry.Create("smallcnn", 4);
+        model.eval();
+        using var noGrad = no_grad();
+        using var images = randn(3, 3, 13, 11);
+        const int tile = 8, stride = 2;
+        var evaluator = new PatchAveragedEvaluator(model, Myopia.Data.Normalization.Identity(3), tile, stride, patchBatch: 7);
+        using var mean = evaluator.MeanLogits(images);
+
+        using var sum = zeros(3, 4);
+        int count = 0;
+        for (int i = 0; i + tile <= 13; i += stride)
+        for (int j = 0; j + tile <= 11; j += stride)
+        {
+            using var patch = images.narrow(2, i, tile).narrow(3, j, tile);
+            using var logits = model.call(patch);
+            sum.add_(logits);
+            count++;
+        }
+        using var expected = sum / count;
+        Assert.True(mean.allclose(expected, rtol: 1e-4, atol: 1e-4), "patch-averaged logits differ from the explicit loop");
+    }
+
+    [Fact]
+    public void PatchesAreCutRowsFirstNotTransposed()
+    {
+        // A "model" that returns the patch's top-left pixel: logits of patch (i, j) must be x[i, j].
+        using var model = new TopLeftPixel();
+        using var image = arange(5 * 7, dtype: ScalarType.Float32).view(1, 1, 5, 7);
+        using var logits = PatchLogits.Compute(model, image, tile: 3);
+        Assert.Equal(new long[] { 1, 3, 5, 1 }, logits.shape);
+        for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 5; j++)
+            Assert.Equal(i * 7 + j, logits[0, i, j, 0].item<float>());
+    }
+
+    private sealed class TopLeftPixel() : nn.Module<Tensor, Tensor>("top-left")
+    {
+        public override Tensor forward(Tensor x) => x[.., .., 0, 0].reshape(x.shape[0], 1);
+    }
+}
