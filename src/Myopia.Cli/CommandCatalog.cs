@@ -22,6 +22,8 @@ public static class CommandCatalog
         yield return Commands.DemoCommand.Create();
         yield return Commands.TrainCommand.Create();
         yield return Commands.EvalCommand.Create();
+        yield return Commands.HeatmapCommand.Create();
         yield return Commands.ReportCommand.Create();
+        yield return Commands.TheoryCommand.Create();
     }
 }

@@ -13,7 +13,7 @@ namespace Myopia.Data;
 /// </summary>
 public static class DatasetCache
 {
-    private const int Version = 1;
+    private const int Version = 2;
     private static readonly byte[] Magic = "MYOPIADS"u8.ToArray();
 
     public static string Folder =>
@@ -38,14 +38,15 @@ public static class DatasetCache
     public static string PathOf(string key) => Path.Combine(Folder, key + ".myds");
 
     /// <summary>Returns the cached splits for <paramref name="key"/>, or builds, stores and returns them.</summary>
-    public static (ImageDataset Train, ImageDataset Test) GetOrCreate(string key, Func<(ImageDataset Train, ImageDataset Test)> build, Action<string>? log = null)
+    public static DatasetSplits GetOrCreate(string key, Func<(ImageDataset Train, ImageDataset Test)> build, Action<string>? log = null)
     {
         var path = PathOf(key);
         if (TryRead(path) is { } cached) return cached;
-        var built = build();
+        var (train, test) = build();
+        var built = new DatasetSplits(train, test, DatasetStatistics.Normalization(train));
         try
         {
-            Write(path, built.Train, built.Test);
+            Write(path, built);
         }
         catch (IOException e)
         {
@@ -54,54 +55,57 @@ public static class DatasetCache
         return built;
     }
 
-    private sealed record Header(string TrainName, string TestName, string[] ClassNames, long[] TrainShape, long[] TestShape);
+    // The train split's normalization is stored too: computing it over 50,000 images costs more than reading them.
+    private sealed record Header(string TrainName, string TestName, string[] ClassNames, long[] TrainShape, long[] TestShape, Normalization Normalization);
 
-    private static void Write(string path, ImageDataset train, ImageDataset test)
+    private static void Write(string path, DatasetSplits splits)
     {
+        var (train, test) = (splits.Train, splits.Test);
         AtomicFile.Write(path, temp =>
         {
             using var stream = File.Create(temp);
             using var writer = new BinaryWriter(stream);
             writer.Write(Magic);
             writer.Write(Version);
-            var header = Encoding.UTF8.GetBytes(JsonOutput.Serialize(new Header(train.Name, test.Name, [.. train.ClassNames], train.Images.shape, test.Images.shape), indented: false));
+            var header = Encoding.UTF8.GetBytes(JsonOutput.Serialize(new Header(train.Name, test.Name, [.. train.ClassNames], train.Images.shape, test.Images.shape, splits.Normalization), indented: false));
             writer.Write(header.Length);
             writer.Write(header);
             foreach (var split in new[] { train, test })
             {
-                writer.Write(split.Images.contiguous().data<byte>().ToArray());
-                foreach (var label in split.Labels.data<long>().ToArray()) writer.Write(label);
+                using var images = split.Images.contiguous();
+                using var labels = split.Labels.contiguous();
+                writer.Write(images.bytes);
+                writer.Write(labels.bytes);
             }
         });
     }
 
-    private static (ImageDataset, ImageDataset)? TryRead(string path)
+    private static DatasetSplits? TryRead(string path)
     {
         if (!File.Exists(path)) return null;
         try
         {
-            var bytes = File.ReadAllBytes(path);
-            if (bytes.Length < 16 || !bytes.AsSpan(0, 8).SequenceEqual(Magic) || BitConverter.ToInt32(bytes, 8) != Version) return null;
-            int headerLength = BitConverter.ToInt32(bytes, 12);
-            if (headerLength <= 0 || 16 + headerLength > bytes.Length) return null;
-            var header = JsonOutput.Deserialize<Header>(Encoding.UTF8.GetString(bytes, 16, headerLength));
-            long offset = 16 + headerLength;
-            long Size(long[] shape) => shape.Aggregate(1L, (a, b) => a * b);
-            long expected = offset + Size(header.TrainShape) + 8 * header.TrainShape[0] + Size(header.TestShape) + 8 * header.TestShape[0];
-            if (bytes.Length != expected) return null; // truncated or stale: rebuild
+            using var stream = File.OpenRead(path);
+            using var reader = new BinaryReader(stream);
+            if (stream.Length < 16 || !reader.ReadBytes(8).AsSpan().SequenceEqual(Magic) || reader.ReadInt32() != Version) return null;
+            int headerLength = reader.ReadInt32();
+            if (headerLength <= 0 || 16 + headerLength > stream.Length) return null;
+            var header = JsonOutput.Deserialize<Header>(Encoding.UTF8.GetString(reader.ReadBytes(headerLength)));
+            static long Size(long[] shape) => shape.Aggregate(1L, (a, b) => a * b);
+            long expected = 16 + headerLength + Size(header.TrainShape) + 8 * header.TrainShape[0] + Size(header.TestShape) + 8 * header.TestShape[0];
+            if (stream.Length != expected) return null; // truncated or stale: rebuild
             ImageDataset Split(string name, long[] shape)
             {
-                long n = Size(shape);
-                var images = tensor(bytes.AsSpan((int)offset, (int)n).ToArray()).view(shape);
-                offset += n;
-                var labels = new long[shape[0]];
-                Buffer.BlockCopy(bytes, (int)offset, labels, 0, labels.Length * 8);
-                offset += labels.Length * 8;
-                return new ImageDataset(name, images, tensor(labels), header.ClassNames);
+                // Read straight into the tensors' memory: no intermediate copies of a 150 MB split.
+                var images = empty(shape, ScalarType.Byte);
+                stream.ReadExactly(images.bytes);
+                var labels = empty(shape[0], ScalarType.Int64);
+                stream.ReadExactly(labels.bytes);
+                return new ImageDataset(name, images, labels, header.ClassNames);
             }
             var train = Split(header.TrainName, header.TrainShape);
             var test = Split(header.TestName, header.TestShape);
-            return (train, test);
+            return new DatasetSplits(train, test, header.Normalization);
         }
         catch (Exception e) when (e is IOException or System.Text.Json.JsonException or MyopiaException or ArgumentException)
         {

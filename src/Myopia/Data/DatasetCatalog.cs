@@ -70,8 +70,7 @@ public static class DatasetCatalog
                 : $"{info.Name} not found: {location} does not exist");
         var key = DatasetCache.Key(info.Name, location);
         if (!File.Exists(DatasetCache.PathOf(key))) log?.Invoke($"decoding {info.Name} from {location} (once; cached in {DatasetCache.Folder})");
-        var (train, test) = DatasetCache.GetOrCreate(key, () => Read(info.Name, location), log);
-        return new DatasetSplits(train, test, DatasetStatistics.Normalization(train));
+        return DatasetCache.GetOrCreate(key, () => Read(info.Name, location), log);
     }
 
     private static (ImageDataset Train, ImageDataset Test) Read(string name, string location)

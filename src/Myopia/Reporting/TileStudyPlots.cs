@@ -1,0 +1,64 @@
+using Myopia.Analysis.TileStudy;
+using ScottPlot;
+
+namespace Myopia.Reporting;
+
+/// <summary>The tile study's figures: the err(t) curve, and test error against tile size.</summary>
+public static class TileStudyPlots
+{
+    public static void PatchErrorCurve(PatchErrorCurve curve, string path)
+    {
+        var plot = new Plot();
+        var line = plot.Add.Scatter(curve.T, curve.Err, PlotFile.Series(0));
+        line.MarkerSize = 0;
+        line.LineWidth = 2;
+        line.LegendText = $"err(t), {curve.Parameters.Name}";
+        var min = plot.Add.Marker(curve.TMin, curve.ErrMin, MarkerShape.FilledCircle, 9, PlotFile.Series(3));
+        min.LegendText = $"minimum {curve.ErrMin:F3} at t = {curve.TMin:F1}";
+        plot.Axes.SetLimits(0, curve.Parameters.H, 0, 1);
+        plot.Title($"Patch error model, {curve.Parameters.Name} (h={curve.Parameters.H}, N={curve.Parameters.N:N0}, k={curve.Parameters.K}, s={curve.Parameters.S})");
+        plot.XLabel("tile side t (pixels)");
+        plot.YLabel("predicted test error");
+        plot.ShowLegend(Alignment.UpperCenter);
+        PlotFile.Save(plot, path);
+    }
+
+    /// <summary>
+    /// Test error (1 - accuracy) against tile size: one line per series with mean and min-max spread
+    /// over seeds; the full-image setting is drawn at t = image side. The err(t) curve is overlaid when given.
+    /// </summary>
+    public static void ErrorVersusTile(IReadOnlyList<(string Label, double[] Tiles, double[] Mean, double[] Low, double[] High)> series,
+        PatchErrorCurve? theory, string title, string path)
+    {
+        var plot = new Plot();
+        for (int i = 0; i < series.Count; i++)
+        {
+            var s = series[i];
+            var color = PlotFile.Series(i);
+            var line = plot.Add.Scatter(s.Tiles, s.Mean, color);
+            line.LegendText = s.Label;
+            line.LineWidth = 2;
+            line.MarkerSize = 8;
+            for (int j = 0; j < s.Tiles.Length; j++)
+                if (s.High[j] > s.Low[j])
+                {
+                    var bar = plot.Add.Line(s.Tiles[j], s.Low[j], s.Tiles[j], s.High[j]);
+                    bar.Color = color;
+                    bar.LineWidth = 2;
+                }
+        }
+        if (theory is not null)
+        {
+            var curve = plot.Add.Scatter(theory.T, theory.Err, Colors.Gray);
+            curve.MarkerSize = 0;
+            curve.LinePattern = LinePattern.Dashed;
+            curve.LegendText = $"err(t) model ({theory.Parameters.Name}), min at t={theory.TMin:F1}";
+        }
+        plot.Axes.SetLimitsY(0, 1);
+        plot.Title(title);
+        plot.XLabel("training tile side T (pixels; the last point is the full image)");
+        plot.YLabel("test error");
+        plot.ShowLegend(Alignment.UpperRight);
+        PlotFile.Save(plot, path);
+    }
+}
