@@ -22,7 +22,9 @@ public static class CommandCatalog
         yield return Commands.DemoCommand.Create();
         yield return Commands.TrainCommand.Create();
         yield return Commands.EvalCommand.Create();
+        yield return Commands.SweepCommand.Create();
         yield return Commands.HeatmapCommand.Create();
+        yield return Commands.AgreementCommand.Create();
         yield return Commands.ReportCommand.Create();
         yield return Commands.TheoryCommand.Create();
     }

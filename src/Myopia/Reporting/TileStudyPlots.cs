@@ -62,3 +62,35 @@ public static class TileStudyPlots
         PlotFile.Save(plot, path);
     }
 }
+
+/// <summary>The agreement figure: full-image model on tiles, against tile size.</summary>
+public static class AgreementPlot
+{
+    public static void Write(Myopia.Analysis.TileStudy.TileAgreementResult result, string title, string path)
+    {
+        var plot = new Plot();
+        double[] t = result.Rows.Select(r => (double)r.Tile).ToArray();
+        void Line(double[] ys, string label, int color, LinePattern pattern)
+        {
+            var s = plot.Add.Scatter(t, ys, PlotFile.Series(color));
+            s.LegendText = label;
+            s.LineWidth = 2;
+            s.MarkerSize = 8;
+            s.LinePattern = pattern;
+        }
+        Line(result.Rows.Select(r => 100 * r.TileAgreesWithFull).ToArray(), "tiles agreeing with the full-image prediction", 0, LinePattern.Solid);
+        Line(result.Rows.Select(r => 100 * r.SingleTileAccuracy).ToArray(), "single-tile accuracy", 1, LinePattern.Solid);
+        Line(result.Rows.Select(r => 100 * r.PatchAveragedAccuracy).ToArray(), "patch-averaged accuracy", 2, LinePattern.Solid);
+        if (result.Rows.Count > 0)
+        {
+            var full = plot.Add.HorizontalLine(100 * result.Rows[0].FullImageAccuracy, 1, Colors.Gray, LinePattern.Dashed);
+            full.LegendText = "full-image accuracy";
+        }
+        plot.Axes.SetLimitsY(0, 100);
+        plot.Title(title);
+        plot.XLabel("tile side T (pixels)");
+        plot.YLabel("%");
+        plot.ShowLegend(Alignment.LowerRight);
+        PlotFile.Save(plot, path);
+    }
+}

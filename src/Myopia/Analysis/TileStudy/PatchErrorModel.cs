@@ -25,6 +25,8 @@ public static class PatchErrorPresets
         new("imagenet", 256, 1_200_000, 1000, 4),
         new("imagenet512", 512, 1_200_000, 1000, 8),
         new("stl10-32", 32, 5_000, 10, 2),
+        // Ours, not the study's: the built-in synthetic set at its defaults (10,000 train images, 10 classes).
+        new("synthetic", 32, 10_000, 10, 1),
     ];
 
     public static PatchErrorParameters? TryGet(string name) =>

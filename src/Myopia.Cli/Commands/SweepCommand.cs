@@ -1,0 +1,144 @@
+using System.CommandLine;
+using System.Text.Json;
+using Myopia.Analysis.TileStudy;
+using Myopia.Experiments;
+using Myopia.Reporting;
+using Myopia.Training;
+using Spectre.Console;
+
+namespace Myopia.Cli.Commands;
+
+/// <summary>
+/// <c>myopia sweep</c>: models x tile sizes x seeds (x any option) on one dataset, resumable, with
+/// N local jobs at once; writes results.csv, the error-vs-tile figure with err(t) and a report.
+/// </summary>
+public static class SweepCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string?>("--config") { Description = "a sweep JSON file (as written to sweep.json); options below then only fill what it leaves out" };
+        var data = CommonOptions.Data();
+        var dataDir = CommonOptions.DataDir();
+        var models = new Option<string>("--models") { Description = "comma-separated model names", DefaultValueFactory = _ => "smallcnn" };
+        var tiles = new Option<string>("--tiles") { Description = "comma-separated tile sizes; 0 or 'full' = full images", DefaultValueFactory = _ => "8,12,16,24,full" };
+        var seeds = new Option<string>("--seeds") { Description = "comma-separated seeds", DefaultValueFactory = _ => "1" };
+        var epochs = CommonOptions.Epochs(10);
+        var batch = CommonOptions.Batch();
+        var lr = new Option<double>("--lr") { Description = "learning rate", DefaultValueFactory = _ => 0.002 };
+        var schedule = new Option<string>("--schedule") { Description = "multistep, cosine, onecycle or constant", DefaultValueFactory = _ => "multistep" };
+        schedule.AcceptOnlyFromAmong(LearningRateSchedule.Names);
+        var set = new Option<string[]>("--axis") { Description = "extra axis NAME=V1,V2 over any training option (repeatable), e.g. --axis lr=0.001,0.002", AllowMultipleArgumentsPerToken = false };
+        var trainLimit = new Option<int?>("--train-limit") { Description = "use only the first N training images" };
+        var testLimit = new Option<int?>("--test-limit") { Description = "use only the first N test images" };
+        var jobs = new Option<int>("--jobs") { Description = "runs at once (child processes)", DefaultValueFactory = _ => 1 };
+        var threads = CommonOptions.Threads();
+        threads.Description = "CPU threads per job (0: cores / jobs)";
+        var patchStride = new Option<int>("--patch-stride") { Description = "stride of mode B (patch-averaged) evaluation after each run; 0 skips it", DefaultValueFactory = _ => 1 };
+        var patchLimit = new Option<int?>("--patch-test-limit") { Description = "test images used for mode B (default: all)" };
+        var theory = new Option<string?>("--theory") { Description = "err(t) preset overlaid on the figure (default: the dataset's, if it has one)" };
+        var output = CommonOptions.Out();
+        output.Required = true;
+        var json = CommonOptions.Json();
+        var command = new Command("sweep", "Train every combination of models x tile sizes x seeds, resumably; plot test error vs tile size with the err(t) model.")
+        {
+            config, data, dataDir, models, tiles, seeds, epochs, batch, lr, schedule, set, trainLimit, testLimit, jobs, threads,
+            patchStride, patchLimit, theory, output, json,
+        };
+        command.SetAction(parse =>
+        {
+            SweepSpec spec;
+            if (parse.GetValue(config) is { } path)
+            {
+                if (!File.Exists(path)) throw new MyopiaException($"sweep config not found: {path}");
+                spec = JsonOutput.Deserialize<SweepSpec>(File.ReadAllText(path));
+            }
+            else
+            {
+                spec = new SweepSpec
+                {
+                    Base = new TrainOptions
+                    {
+                        Data = parse.GetValue(data)!, DataDir = parse.GetValue(dataDir) is { } d ? Path.GetFullPath(d) : null,
+                        Epochs = parse.GetValue(epochs), Batch = parse.GetValue(batch), Lr = parse.GetValue(lr), Schedule = parse.GetValue(schedule)!,
+                        TrainLimit = parse.GetValue(trainLimit), TestLimit = parse.GetValue(testLimit),
+                    },
+                    Models = List(parse.GetValue(models)!, "--models"),
+                    Tiles = List(parse.GetValue(tiles)!, "--tiles").Select(t => t is "full" or "0" ? 0 : int.TryParse(t, out var v) ? v : throw new MyopiaException($"--tiles: '{t}' is not a tile size")).ToArray(),
+                    Seeds = List(parse.GetValue(seeds)!, "--seeds").Select(s => int.TryParse(s, out var v) ? v : throw new MyopiaException($"--seeds: '{s}' is not an integer")).ToArray(),
+                    Axes = (parse.GetValue(set) ?? []).Select(ParseAxis).ToDictionary(a => a.Name, a => a.Values),
+                    PatchStride = parse.GetValue(patchStride),
+                    PatchTestLimit = parse.GetValue(patchLimit),
+                };
+            }
+            int parallel = Math.Max(1, parse.GetValue(jobs));
+            int threadsPerJob = parse.GetValue(threads) is > 0 and var t ? t : Math.Max(1, Environment.ProcessorCount / parallel);
+            var outDir = parse.GetValue(output)!;
+            var log = (string m) => System.Console.Error.WriteLine(m);
+            var runner = new SweepRunner(spec, outDir)
+            {
+                Log = log,
+                PatchEvaluator = (model, info, test, tile) => PatchEvaluation.Run(model, info.Normalization, test, tile, spec.PatchStride, 256),
+            };
+            using var cancel = new CancellationTokenSource();
+            System.Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+            SweepResult result;
+            try
+            {
+                result = runner.Run(new ProcessSweepExecutor(parallel, threadsPerJob, log),
+                    o => DataLoading.Load(o.Data, o.DataDir, o.TrainLimit, o.TestLimit), cancel.Token);
+            }
+            catch (OperationCanceledException e)
+            {
+                System.Console.Error.WriteLine(e.Message);
+                return 130;
+            }
+            var preset = parse.GetValue(theory) ?? spec.Base.Data;
+            int side = ImageSide(result);
+            SweepFigures.Write(result, PatchErrorPresets.TryGet(preset), side);
+            SweepFigures.WriteReport(result, spec);
+            HtmlReport.Write(result.SweepDir);
+            if (parse.GetValue(json)) JsonOutput.Print(result);
+            else Show(result);
+            return 0;
+        });
+        return command;
+    }
+
+    // The image side of the sweep's dataset, read from any run's checkpoint.
+    private static int ImageSide(SweepResult result)
+    {
+        foreach (var row in result.Rows)
+        {
+            var path = Path.Combine(result.SweepDir, "runs", row.Name, Checkpoint.FileName);
+            if (File.Exists(path)) return Checkpoint.ReadInfo(path).ImageHeight;
+        }
+        return 32;
+    }
+
+    private static string[] List(string text, string option)
+    {
+        var items = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return items.Length > 0 ? items : throw new MyopiaException($"{option} needs at least one value");
+    }
+
+    private static (string Name, JsonElement[] Values) ParseAxis(string text)
+    {
+        int eq = text.IndexOf('=');
+        if (eq <= 0) throw new MyopiaException($"--axis takes NAME=V1,V2,..., got '{text}'");
+        var values = text[(eq + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(v => JsonDocument.Parse(double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out _) || v is "true" or "false" ? v : JsonSerializer.Serialize(v)).RootElement.Clone())
+            .ToArray();
+        return (text[..eq].Trim(), values);
+    }
+
+    private static void Show(SweepResult result)
+    {
+        var table = new Table().Title($"Sweep on {result.Dataset}: test accuracy (mean over seeds)")
+            .AddColumns("model", "tile", "runs", "full images (A)", "± std", "patch-averaged (B)", "best epoch acc");
+        foreach (var c in result.Cells)
+            table.AddRow(c.Model, c.Tile == 0 ? "full" : c.Tile.ToString(), c.Runs.ToString(), $"{c.MeanAcc:P2}", $"{c.StdAcc:P2}",
+                c.MeanPatchAcc is { } p ? $"{p:P2}" : "-", $"{c.MeanBestAcc:P2}");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLineInterpolated($"{result.Ran} runs trained, {result.Skipped} already done; results in {result.SweepDir}");
+    }
+}

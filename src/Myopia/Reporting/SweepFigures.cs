@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text;
+using Myopia.Analysis.TileStudy;
+using Myopia.Experiments;
+
+namespace Myopia.Reporting;
+
+/// <summary>The figure and report of a tile sweep: test error against tile size, per model, with err(t).</summary>
+public static class SweepFigures
+{
+    public const string ErrorFigure = "error-vs-tile.png";
+
+    public static void Write(SweepResult result, PatchErrorParameters? theory, int imageSide)
+    {
+        var series = new List<(string, double[], double[], double[], double[])>();
+        foreach (var model in result.Cells.Select(c => c.Model).Distinct())
+        {
+            var cells = result.Cells.Where(c => c.Model == model).OrderBy(c => c.Tile == 0 ? imageSide : c.Tile).ToList();
+            double[] t = cells.Select(c => (double)(c.Tile == 0 ? imageSide : c.Tile)).ToArray();
+            series.Add(($"{model}: full images through the tile-trained net (A)", t,
+                cells.Select(c => 1 - c.MeanAcc).ToArray(), cells.Select(c => 1 - c.MaxAcc).ToArray(), cells.Select(c => 1 - c.MinAcc).ToArray()));
+            var withPatches = cells.Where(c => c.MeanPatchAcc is not null).ToList();
+            if (withPatches.Count > 0)
+            {
+                var e = withPatches.Select(c => 1 - c.MeanPatchAcc!.Value).ToArray();
+                series.Add(($"{model}: patch-averaged logits (B)", withPatches.Select(c => (double)c.Tile).ToArray(), e, e, e));
+            }
+        }
+        var curve = theory is null ? null : PatchErrorModel.Curve(theory with { H = imageSide });
+        TileStudyPlots.ErrorVersusTile(series, curve, $"Test error vs training tile size, {result.Dataset} (mean and min-max over seeds)",
+            Path.Combine(result.SweepDir, ErrorFigure));
+    }
+
+    public static void WriteReport(SweepResult result, SweepSpec spec)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var md = new StringBuilder($"# Tile sweep on {result.Dataset}\n\n");
+        md.AppendLine(string.Create(c, $"{result.Rows.Count} runs ({string.Join(", ", spec.Models)}; tiles {string.Join(", ", spec.Tiles.Select(t => t == 0 ? "full" : t.ToString()))}; seeds {string.Join(", ", spec.Seeds)}), {spec.Base.Epochs} epochs each. Accuracies on the test set: mode A = full images through the network, mode B = mean logits over stride-{spec.PatchStride} tiles."));
+        md.AppendLine();
+        md.AppendLine("| model | tile | runs | mode A (final) | ± std | best epoch | mode B |").AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var cell in result.Cells)
+            md.AppendLine(string.Create(c, $"| {cell.Model} | {(cell.Tile == 0 ? "full" : cell.Tile.ToString())} | {cell.Runs} | {100 * cell.MeanAcc:F2}% | {100 * cell.StdAcc:F2} | {100 * cell.MeanBestAcc:F2}% | {(cell.MeanPatchAcc is { } p ? $"{100 * p:F2}%" : "-")} |"));
+        md.AppendLine();
+        foreach (var model in result.Cells.Select(x => x.Model).Distinct())
+        {
+            var cells = result.Cells.Where(x => x.Model == model).ToList();
+            var full = cells.FirstOrDefault(x => x.Tile == 0);
+            var best = cells.MaxBy(x => x.MeanAcc)!;
+            md.Append(string.Create(c, $"{model}: accuracy peaks at {(best.Tile == 0 ? "full images" : $"T = {best.Tile}")} ({100 * best.MeanAcc:F2}%)"));
+            if (full is not null)
+            {
+                var tiled = cells.Where(x => x.Tile > 0).ToList();
+                var bestTile = tiled.Count > 0 ? tiled.MaxBy(x => x.MeanAcc) : null;
+                if (bestTile is not null)
+                    md.Append(string.Create(c, $"; best tile T = {bestTile.Tile} {(bestTile.MeanAcc >= full.MeanAcc ? "matches or beats" : "stays below")} full-image training ({100 * bestTile.MeanAcc:F2}% vs {100 * full.MeanAcc:F2}%)"));
+            }
+            md.AppendLine(".");
+        }
+        md.AppendLine().AppendLine($"![test error vs tile size]({ErrorFigure})");
+        AtomicFile.WriteAllText(Path.Combine(result.SweepDir, "report.md"), md.ToString());
+    }
+}
