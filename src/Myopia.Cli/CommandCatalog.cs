@@ -27,5 +27,6 @@ public static class CommandCatalog
         yield return Commands.AgreementCommand.Create();
         yield return Commands.ReportCommand.Create();
         yield return Commands.TheoryCommand.Create();
+        yield return Commands.BenchCommand.Create();
     }
 }

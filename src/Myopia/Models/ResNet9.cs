@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -5,21 +6,31 @@ using static TorchSharp.torch.nn;
 namespace Myopia.Models;
 
 /// <summary>
-/// The tile study's ResNet-9 (IncrementalResnet9 of the authors' code): 3x3 conv-BN-ReLU layers,
-/// three 2x2 max-pools, two residual blocks whose ReLU comes before the addition, and a head that
-/// pools to a 2x2 grid (not globally) before Linear(1024, k). BN momentum is 0.9 in PyTorch's
-/// convention (running = 0.1 old + 0.9 batch), as the authors constructed it; TorchSharp shares it.
-/// Because of the 2x2 pooled head its logits are not a spatial mean of per-position logits, so it
-/// does not offer <see cref="ISpatialClassifier"/>.
+/// The ResNet-9 of the tile-training study (IncrementalResnet9 with two residual blocks in the
+/// authors' code, identical to shared/peers/torch_reference.py): 3x3 conv-BN-ReLU layers without
+/// bias, three 2x2 max-pools, two residual blocks whose ReLU comes before the addition, then
+/// AdaptiveAvgPool2d((2,2)) and Linear(1024, k). 2,447,946 parameters for 10 classes on RGB.
 /// </summary>
+/// <remarks>
+/// Every BatchNorm uses momentum 0.9 as the authors wrote it. PyTorch and TorchSharp share the
+/// convention running = (1 - momentum) * running + momentum * batch, so the running statistics
+/// follow mostly the last batch; this is kept on purpose to match the paper.
+///
+/// Not an <see cref="ISpatialClassifier"/>: the head pools to a 2x2 grid and the linear layer gives
+/// each quadrant its own weights, so the logits are not the mean of one per-position classifier
+/// (a 16x16 tile gives a 2x2 map that is passed through unchanged; a 32x32 image gives 4x4, pooled
+/// into quadrants).
+/// </remarks>
 public sealed class ResNet9 : Module<Tensor, Tensor>
 {
-    private readonly Sequential body;
+    private const double BatchNormMomentum = 0.9;
+
+    private readonly Sequential features;
     private readonly Linear head;
 
     public ResNet9(int classes, int channels = 3) : base("resnet9")
     {
-        body = Sequential(
+        features = Sequential(
             ConvBnRelu(channels, 64),
             ConvBnRelu(64, 128),
             MaxPool2d(2),
@@ -29,35 +40,40 @@ public sealed class ResNet9 : Module<Tensor, Tensor>
             ConvBnRelu(256, 256),
             MaxPool2d(2),
             new Residual(256),
-            AdaptiveAvgPool2d([2, 2]),
+            AdaptiveAvgPool2d((2, 2)),
             Flatten());
-        head = Linear(1024, classes);
+        head = Linear(4 * 256, classes);
         RegisterComponents();
     }
 
     internal static Sequential ConvBnRelu(int cin, int cout) =>
-        Sequential(Conv2d(cin, cout, 3, padding: 1, bias: false), BatchNorm2d(cout, momentum: 0.9), ReLU(inplace: true));
+        Sequential(
+            Conv2d(cin, cout, 3, padding: 1, bias: false),
+            BatchNorm2d(cout, momentum: BatchNormMomentum),
+            ReLU(inplace: true));
 
     public override Tensor forward(Tensor x)
     {
-        using var features = body.call(x);
-        return head.call(features);
+        using var f = features.call(x);
+        return head.call(f);
     }
 
+    /// <summary>relu(bn(conv(relu(bn(conv(x)))))) + x: the ReLU precedes the addition, none follows it.</summary>
     private sealed class Residual : Module<Tensor, Tensor>
     {
-        private readonly Sequential block;
+        private readonly Sequential body;
 
         public Residual(int channels) : base("residual")
         {
-            block = Sequential(ConvBnRelu(channels, channels), ConvBnRelu(channels, channels));
+            body = Sequential(ConvBnRelu(channels, channels), ConvBnRelu(channels, channels));
             RegisterComponents();
         }
 
         public override Tensor forward(Tensor x)
         {
-            using var y = block.call(x);
-            return y + x;
+            // Out of place: the in-place ReLU's output is saved for its backward pass.
+            using var h = body.call(x);
+            return h + x;
         }
     }
 }

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Myopia.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Myopia.Benchmarks;
+
+/// <summary>
+/// Measures how many images per second this process trains and evaluates, on random data, exactly
+/// as shared/peers/torch_reference.py does on the PyTorch side: a training step is zero_grad,
+/// forward, cross-entropy, backward and an Adam step; evaluation is a forward pass without autograd.
+/// Only the timed steps count; model construction and warm-up do not.
+/// </summary>
+public sealed class ThroughputBenchmark(ThroughputOptions options)
+{
+    public const string PeerName = "myopia";
+
+    public ThroughputResult Run()
+    {
+        options.Validate();
+        if (options.Threads > 0) torch.set_num_threads(options.Threads);
+        torch.manual_seed(0);
+        using var model = ModelRegistry.Create(options.Model, options.Classes, options.Channels);
+        using var optimizer = torch.optim.Adam(model.parameters(), lr: ThroughputOptions.LearningRate,
+            weight_decay: ThroughputOptions.WeightDecay);
+        using var x = randn(options.Batch, options.Channels, options.Tile, options.Tile);
+        using var y = randint(0, options.Classes, [options.Batch]);
+
+        model.train();
+        for (var i = 0; i < options.Warmup; i++) TrainStep(model, optimizer, x, y);
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < options.Steps; i++) TrainStep(model, optimizer, x, y);
+        var train = ImagesPerSecond(clock);
+
+        model.eval();
+        double eval;
+        using (no_grad())
+        {
+            for (var i = 0; i < options.Warmup; i++) EvalStep(model, x);
+            clock.Restart();
+            for (var i = 0; i < options.Steps; i++) EvalStep(model, x);
+            eval = ImagesPerSecond(clock);
+        }
+
+        return new ThroughputResult(PeerName, options.Model, options.Tile, options.Batch,
+            ModelRegistry.ParameterCount(model), Math.Round(train, 1), Math.Round(eval, 1), torch.get_num_threads())
+        {
+            TorchVersion = "libtorch " + torch.__version__,
+        };
+    }
+
+    private double ImagesPerSecond(Stopwatch clock) => (double)options.Batch * options.Steps / clock.Elapsed.TotalSeconds;
+
+    private static void TrainStep(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Tensor x, Tensor y)
+    {
+        using var scope = NewDisposeScope();
+        optimizer.zero_grad();
+        var logits = model.call(x);
+        var loss = nn.functional.cross_entropy(logits, y);
+        loss.backward();
+        optimizer.step();
+    }
+
+    private static void EvalStep(nn.Module<Tensor, Tensor> model, Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        model.call(x);
+    }
+}
