@@ -1,0 +1,75 @@
+using Myopia.Experiments;
+using Myopia.Tests.Infrastructure;
+using Myopia.Training;
+
+namespace Myopia.Tests.Experiments;
+
+public class SweepRunnerTests : IDisposable
+{
+    private readonly string root = Directory.CreateTempSubdirectory("myopia-sweep-").FullName;
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    private sealed class CountingExecutor(ISweepExecutor inner) : ISweepExecutor
+    {
+        public List<string> Ran { get; } = [];
+        public void Execute(IReadOnlyList<SweepJob> jobs, CancellationToken cancel)
+        {
+            Ran.AddRange(jobs.Select(j => j.Point.Name));
+            inner.Execute(jobs, cancel);
+        }
+    }
+
+    private static SweepSpec Spec() => new()
+    {
+        Base = new TrainOptions { Data = "tiny", Epochs = 1, Batch = 16, Flip = false },
+        Models = ["smallcnn"],
+        Tiles = [8, 0],
+        Seeds = [1, 2],
+        PatchStride = 4,
+    };
+
+    [Fact]
+    public void ASecondRunSkipsFinishedRunsAndRedoesOnlyWhatIsMissing()
+    {
+        var load = (TrainOptions _) => TinyData.Quadrants(train: 32, test: 16);
+        var first = new CountingExecutor(new InProcessSweepExecutor(load));
+        var runner = new SweepRunner(Spec(), root)
+        {
+            PatchEvaluator = (model, info, test, tile) =>
+                new Myopia.Analysis.TileStudy.PatchAveragedEvaluator(model, info.Normalization, tile, 4).Evaluate(test),
+        };
+        var result = runner.Run(first, load);
+        Assert.Equal(4, first.Ran.Count);
+        Assert.Equal(4, result.Rows.Count);
+        Assert.All(result.Rows.Where(r => r.Tile == 8), r => Assert.NotNull(r.PatchAcc));
+        Assert.Equal(5, File.ReadAllLines(Path.Combine(root, SweepRunner.ResultsCsv)).Length);
+
+        var second = new CountingExecutor(new InProcessSweepExecutor(load));
+        Assert.Equal(0, runner.Run(second, load).Ran);
+        Assert.Empty(second.Ran);
+
+        File.Delete(Path.Combine(root, "runs", "smallcnn-t8-s2", "summary.json"));
+        var third = new CountingExecutor(new InProcessSweepExecutor(load));
+        runner.Run(third, load);
+        Assert.Equal(["smallcnn-t8-s2"], third.Ran);
+    }
+
+    [Fact]
+    public void ADifferentSweepInTheSameFolderIsRefused()
+    {
+        var load = (TrainOptions _) => TinyData.Quadrants(train: 32, test: 16);
+        new SweepRunner(Spec() with { Tiles = [8], Seeds = [1] }, root).Run(new InProcessSweepExecutor(load), load);
+        var e = Assert.Throws<MyopiaException>(() => new SweepRunner(Spec(), root).Run(new InProcessSweepExecutor(load), load));
+        Assert.Contains("different sweep", e.Message);
+    }
+
+    [Fact]
+    public void ExtraAxesMultiplyThePointsAndSetTheOption()
+    {
+        var spec = Spec() with { Axes = new() { ["lr"] = [System.Text.Json.JsonDocument.Parse("0.001").RootElement, System.Text.Json.JsonDocument.Parse("0.01").RootElement] } };
+        var points = spec.Points().ToList();
+        Assert.Equal(8, points.Count);
+        Assert.Contains(points, p => p.Options.Lr == 0.01 && p.Options.Tile == 8);
+    }
+}
