@@ -76,9 +76,9 @@ public sealed class IdxReader(string format, IReadOnlyList<string> classNames) :
 
     private static (int Count, int Rows, int Cols) ImagesHeader(string name, byte[] bytes)
     {
+        if (bytes.Length >= 4 && BinaryPrimitives.ReadInt32BigEndian(bytes) is var magic && magic != ImagesMagic)
+            throw new MyopiaException($"{name}: magic number {magic}, expected {ImagesMagic} (IDX uint8 images)");
         if (bytes.Length < 16) throw new MyopiaException($"{name}: {bytes.Length} bytes is too short for an IDX image header (16 bytes)");
-        var magic = BinaryPrimitives.ReadInt32BigEndian(bytes);
-        if (magic != ImagesMagic) throw new MyopiaException($"{name}: magic number {magic}, expected {ImagesMagic} (IDX uint8 images)");
         var count = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
         var rows = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(8));
         var cols = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(12));
@@ -92,9 +92,9 @@ public sealed class IdxReader(string format, IReadOnlyList<string> classNames) :
 
     private static int LabelsHeader(string name, byte[] bytes)
     {
+        if (bytes.Length >= 4 && BinaryPrimitives.ReadInt32BigEndian(bytes) is var magic && magic != LabelsMagic)
+            throw new MyopiaException($"{name}: magic number {magic}, expected {LabelsMagic} (IDX uint8 labels)");
         if (bytes.Length < 8) throw new MyopiaException($"{name}: {bytes.Length} bytes is too short for an IDX label header (8 bytes)");
-        var magic = BinaryPrimitives.ReadInt32BigEndian(bytes);
-        if (magic != LabelsMagic) throw new MyopiaException($"{name}: magic number {magic}, expected {LabelsMagic} (IDX uint8 labels)");
         var count = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
         if (count <= 0 || bytes.Length != 8L + count)
             throw new MyopiaException($"{name}: {bytes.Length:N0} bytes, but the header announces {count:N0} labels ({8L + count:N0} bytes)");

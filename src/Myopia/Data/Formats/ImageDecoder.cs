@@ -34,7 +34,7 @@ public static class ImageDecoder
         var clock = Stopwatch.StartNew();
         var lastReport = 0L;
         var progressLock = new object();
-        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+        ParallelWork.Run(() => Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
             () => new byte[width * height * 4],
             (i, _, rgba) =>
             {
@@ -52,7 +52,7 @@ public static class ImageDecoder
                         }
                 return rgba;
             },
-            _ => { });
+            _ => { }));
         return (pixels, height, width);
     }
 

@@ -16,7 +16,7 @@ public sealed class Stl10BinaryReader : IDatasetReader
     private static readonly string[] Files = ["train_X.bin", "train_y.bin", "test_X.bin", "test_y.bin", NamesFile];
 
     public string Format => "stl10-binary";
-    public string Layout => "stl10_binary/{train,test}_X.bin, {train,test}_y.bin, class_names.txt";
+    public string Layout => "stl10_binary/train_X.bin, train_y.bin, test_X.bin, test_y.bin, class_names.txt";
 
     public bool Wants(string path) => Files.Contains(RootFinder.FileName(path));
 

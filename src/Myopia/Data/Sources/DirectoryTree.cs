@@ -7,7 +7,7 @@ namespace Myopia.Data.Sources;
 /// <summary>A dataset extracted into a folder.</summary>
 public sealed class DirectoryTree(string root) : FileTree
 {
-    public override string Location { get; } = Path.GetFullPath(root);
+    public override string Location { get; } = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
     public override bool IsArchive => false;
 
     public override string Fingerprint(Func<string, bool> wanted)
@@ -23,8 +23,8 @@ public sealed class DirectoryTree(string root) : FileTree
         var list = Wanted(wanted);
         var files = new ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
         // Thousands of small image files: reading them in parallel hides per-file latency.
-        Parallel.ForEach(list, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount) },
-            item => files[item.Relative] = File.ReadAllBytes(item.Info.FullName));
+        ParallelWork.Run(() => Parallel.ForEach(list, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount) },
+            item => files[item.Relative] = File.ReadAllBytes(item.Info.FullName)));
         return new FileSet(Location, files);
     }
 
