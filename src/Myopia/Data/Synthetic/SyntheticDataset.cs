@@ -98,7 +98,7 @@ public static class SyntheticDataset
         for (var d = 0; d < options.DistractorsPerImage; d++)
         {
             int top = random.Below(s - m + 1), left = random.Below(s - m + 1), which = random.Below(distractors.Length);
-            Paint(canvas, s, m, distractors[which], top, left);
+            Paint(canvas, s, m, distractors[which], top, left, 1f);
             placements?.Add(new MotifPlacement(top, left, which, true));
         }
 
@@ -114,7 +114,7 @@ public static class SyntheticDataset
                 if (placed.All(p => Math.Abs(p.Top - top) >= m || Math.Abs(p.Left - left) >= m)) break;
             }
             var variant = random.Below(classMotifs[label].Length);
-            Paint(canvas, s, m, classMotifs[label][variant], top, left);
+            Paint(canvas, s, m, classMotifs[label][variant], top, left, options.MotifContrast);
             placed.Add((top, left));
             placements?.Add(new MotifPlacement(top, left, variant, false));
         }
@@ -124,10 +124,16 @@ public static class SyntheticDataset
                 canvas[p] += options.Noise * random.Gaussian();
     }
 
-    private static void Paint(float[] canvas, int s, int m, float[] motif, int top, int left)
+    private static void Paint(float[] canvas, int s, int m, float[] motif, int top, int left, float opacity)
     {
         for (var c = 0; c < 3; c++)
             for (var y = 0; y < m; y++)
-                motif.AsSpan(c * m * m + y * m, m).CopyTo(canvas.AsSpan(c * s * s + (top + y) * s + left, m));
+            {
+                var source = motif.AsSpan(c * m * m + y * m, m);
+                var target = canvas.AsSpan(c * s * s + (top + y) * s + left, m);
+                if (opacity >= 1f) source.CopyTo(target);
+                else
+                    for (var x = 0; x < m; x++) target[x] += opacity * (source[x] - target[x]);
+            }
     }
 }

@@ -16,6 +16,7 @@ namespace Myopia.Data.Synthetic;
 /// <param name="DistractorPoolSize">Number of distinct distractor motifs, shared by all classes.</param>
 /// <param name="BackgroundBlock">Side of the flat blocks of the class-agnostic background texture.</param>
 /// <param name="Noise">Standard deviation of the pixel noise (pixels in [0, 1]).</param>
+/// <param name="MotifContrast">Opacity of the class motifs over what lies beneath (1: painted as is; lower: fainter evidence).</param>
 /// <param name="Seed">Everything (atoms, motifs, images) is a function of this seed.</param>
 public sealed record SyntheticOptions(
     int Classes = 10,
@@ -30,6 +31,7 @@ public sealed record SyntheticOptions(
     int DistractorPoolSize = 16,
     int BackgroundBlock = 4,
     float Noise = 0.08f,
+    float MotifContrast = 1f,
     int Seed = 42)
 {
     public int AtomSize => MotifSize / 2;
@@ -50,6 +52,7 @@ public sealed record SyntheticOptions(
         Require(DistractorsPerImage >= 0 && DistractorPoolSize >= (DistractorsPerImage > 0 ? 1 : 0), "DistractorPoolSize must be >= 1 when distractors are placed");
         Require(BackgroundBlock >= 1, "BackgroundBlock must be >= 1");
         Require(Noise >= 0, "Noise must be >= 0");
+        Require(MotifContrast is > 0 and <= 1, $"MotifContrast must be in (0, 1] (got {MotifContrast})");
         // Class motifs are distinct 2x2 atom arrangements, disjoint from the distractor pool.
         var arrangements = Math.Pow(AtomCount, 4);
         Require(Classes * VariantsPerClass + DistractorPoolSize <= arrangements / 2,
