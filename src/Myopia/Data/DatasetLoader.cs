@@ -12,11 +12,18 @@ namespace Myopia.Data;
 /// </summary>
 public static class DatasetLoader
 {
+    /// <summary>
+    /// What identifies decoded data in the cache: cache format version, dataset name, readers, and
+    /// the source's fingerprint (archive path/size/time, or every wanted file's path/size/time).
+    /// </summary>
+    public static string CacheKey(string name, FileTree tree, IReadOnlyList<IDatasetReader> readers) =>
+        $"v{DatasetCache.FormatVersion}|{name}|{string.Join(",", readers.Select(r => r.Format))}|{tree.Fingerprint(p => readers.Any(r => r.Wants(p)))}";
+
     public static LoadedDataset Load(string name, FileTree tree, IReadOnlyList<IDatasetReader> readers,
         DatasetCache? cache, Action<string>? log = null)
     {
         bool Wanted(string p) => readers.Any(r => r.Wants(p));
-        var key = $"v{DatasetCache.FormatVersion}|{name}|{string.Join(",", readers.Select(r => r.Format))}|{tree.Fingerprint(Wanted)}";
+        var key = CacheKey(name, tree, readers);
         if (cache?.TryLoad(name, key, log) is var (cached, cachedFormat))
             return new LoadedDataset(name, cachedFormat, tree.Location, true, cached);
 

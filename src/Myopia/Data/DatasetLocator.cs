@@ -69,7 +69,11 @@ public static class DatasetLocator
     private static FileTree? SearchFolder(DatasetInfo info, string folder)
     {
         var readers = info.CreateReaders();
-        var paths = new DirectoryTree(folder).List(p => readers.Any(r => r.Wants(p)));
+        // Files filed under another dataset's name (mnist/ when looking for fashion-mnist) are not ours,
+        // even when the layouts share file names.
+        var otherNames = DatasetCatalog.Names.Where(n => n != info.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var paths = new DirectoryTree(folder)
+            .List(p => readers.Any(r => r.Wants(p)) && !p.Split('/')[..^1].Any(otherNames.Contains));
         foreach (var reader in readers)
             if (reader.FindRoot(paths) is { } root)
                 return new DirectoryTree(Path.Combine(folder, root));

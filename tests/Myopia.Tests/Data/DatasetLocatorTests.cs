@@ -79,4 +79,13 @@ public class DatasetLocatorTests
             DatasetCatalog.LoadWithSource("cifar10", temp["c.tar.gz"], cache: new DatasetCache(temp["cache"])));
         Assert.Contains("c.tar.gz", error.Message);
     }
+
+    [Fact]
+    public void FilesUnderAnotherDatasetsNameAreNotTakenForThisOne()
+    {
+        using var temp = new TempFolder();
+        OfficialFormatFiles.WriteIdx(temp["mnist"], trainCount: 2, testCount: 1, gzip: false);
+        Assert.Null(DatasetLocator.TryLocate(DatasetCatalog.Get("fashion-mnist"), temp.Path, out _));
+        Assert.NotNull(DatasetLocator.TryLocate(DatasetCatalog.Get("mnist"), temp.Path, out _));
+    }
 }
