@@ -29,7 +29,10 @@ public static class ImageDecoder
         if (files.Count == 0) return (Array.Empty<byte>(), 0, 0);
         var (width, height) = Size(files[0].Name, files[0].Bytes);
         var imageBytes = Channels * height * width;
-        var pixels = new byte[(long)files.Count * imageBytes];
+        var total = (long)files.Count * imageBytes;
+        if (total > Array.MaxLength)
+            throw new MyopiaException($"{files.Count:N0} images of {Channels}x{height}x{width} need {total / 1e9:N1} GB, more than one in-memory split can hold ({Array.MaxLength / 1e9:N1} GB); use a subset or smaller images");
+        var pixels = new byte[total];
         var done = 0;
         var clock = Stopwatch.StartNew();
         var lastReport = 0L;
