@@ -161,7 +161,7 @@ public class DatasetFetcherTests
     }
 
     [Fact]
-    public void MultiFileDatasetsFetchEveryFileFromTheBaseUrl()
+    public async Task MultiFileDatasetsFetchEveryFileFromTheBaseUrl()
     {
         using var temp = new TempFolder();
         using var server = new LocalHttpServer();
@@ -169,7 +169,7 @@ public class DatasetFetcherTests
         var files = IdxFileNames().Select(name => new RemoteFile(name, server.Url("mirror/" + name), Md5(File.ReadAllBytes(temp["src/" + name])))).ToList();
         foreach (var name in IdxFileNames()) server.Serve("mirror/" + name, File.ReadAllBytes(temp["src/" + name]));
 
-        var result = new DatasetFetcher().FetchAsync("mnist", files, temp["dest"], extract: true).GetAwaiter().GetResult();
+        var result = await new DatasetFetcher().FetchAsync("mnist", files, temp["dest"], extract: true);
 
         Assert.Equal(4, result.Files.Count);
         Assert.Empty(result.ExtractedEntries); // .gz files are read as they are
