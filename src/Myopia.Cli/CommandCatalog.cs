@@ -29,5 +29,6 @@ public static class CommandCatalog
         yield return Commands.ReportCommand.Create();
         yield return Commands.TheoryCommand.Create();
         yield return Commands.BenchCommand.Create();
+        yield return Commands.DataCommand.Create();
     }
 }

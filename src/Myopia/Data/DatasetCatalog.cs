@@ -1,147 +1,111 @@
-using Myopia.Data.Readers;
+using Myopia.Data.Cache;
+using Myopia.Data.Formats;
+using Myopia.Data.Sources;
 using Myopia.Data.Synthetic;
 
 namespace Myopia.Data;
 
 /// <summary>
-/// Every dataset Myopia reads, by name, from its official format. <see cref="Load"/> resolves
-/// where the data is, decodes it once into the on-disk tensor cache and computes the per-channel
-/// normalization from the training split (better than published constants when a copy differs,
-/// as the JPEG copy of CIFAR-10 does).
+/// The datasets the project knows by name, and the one entry point that loads any of them:
+/// <see cref="Load(string, string?, Action{string}?)"/>. Sources, checksums and layouts follow
+/// specs/datasets-formats.md.
 /// </summary>
 public static class DatasetCatalog
 {
-    private static readonly string[] Cifar10Classes = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"];
-    private static readonly string[] Stl10Classes = ["airplane", "bird", "car", "cat", "deer", "dog", "horse", "monkey", "ship", "truck"];
-    private static readonly string[] FashionClasses = ["t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle-boot"];
-    private static readonly string[] Digits = Enumerable.Range(0, 10).Select(d => d.ToString()).ToArray();
-    private const string MnistMirror = "https://ossci-datasets.s3.amazonaws.com/mnist/";
-    private const string FashionBase = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
+    public const string Synthetic = "synthetic";
 
-    public static readonly IReadOnlyList<DatasetInfo> All =
+    private static readonly Normalization CifarStatistics = new([0.4914f, 0.4822f, 0.4465f], [0.2470f, 0.2435f, 0.2616f]);
+    private static readonly Normalization Cifar100Statistics = new([0.5071f, 0.4865f, 0.4409f], [0.2673f, 0.2564f, 0.2762f]);
+    private static readonly Normalization Stl10Statistics = new([0.4467f, 0.4398f, 0.4066f], [0.2603f, 0.2566f, 0.2713f]);
+    private static readonly Normalization MnistStatistics = new([0.1307f], [0.3081f]);
+    private static readonly Normalization ImageNetStatistics = new([0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f]);
+
+    private const string MnistMirror = "https://ossci-datasets.s3.amazonaws.com/mnist/";
+    private const string FashionMnistRelease = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
+
+    public static IReadOnlyList<DatasetInfo> All { get; } =
     [
-        new("synthetic", "built in", "convolutional data set: class motifs among distractor patches (docs/synthetic-dataset.md)", [], null),
-        new("cifar10", "CIFAR binary or ImageFolder (folder or .tar.gz)", "CIFAR-10, 50k/10k 32x32 RGB, 10 classes",
-            [new("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz", "c32a1d4ab5d03f1284b67883e8d87530", "cifar-10-binary.tar.gz")], "cifar-10-batches-bin"),
-        new("cifar100", "CIFAR-100 binary", "CIFAR-100, 50k/10k 32x32 RGB, 100 fine classes",
-            [new("https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz", "03b5dce01913d631647c71ecec9e9cb8", "cifar-100-binary.tar.gz")], "cifar-100-binary"),
-        new("stl10", "STL-10 binary (column-major planes)", "STL-10, 5k/8k 96x96 RGB, 10 classes",
-            [new("http://ai.stanford.edu/~acoates/stl10/stl10_binary.tar.gz", "91f7769df0f17e558f3565bffb0c7dfb", "stl10_binary.tar.gz")], "stl10_binary"),
-        new("tiny-imagenet", "Tiny-ImageNet-200 folders", "Tiny-ImageNet, 100k/10k 64x64 RGB, 200 classes",
-            [new("http://cs231n.stanford.edu/tiny-imagenet-200.zip", "90528d7ca1a48142e341f4ef8d21d0de", "tiny-imagenet-200.zip")], "tiny-imagenet-200"),
-        new("mnist", "IDX (.gz or raw)", "MNIST, 60k/10k 28x28 gray, 10 digits",
-        [
-            new(MnistMirror + "train-images-idx3-ubyte.gz", "f68b3c2dcbeaaa9fbdd348bbdeb94873", "train-images-idx3-ubyte.gz"),
-            new(MnistMirror + "train-labels-idx1-ubyte.gz", "d53e105ee54ea40749a09fcbcd1e9432", "train-labels-idx1-ubyte.gz"),
-            new(MnistMirror + "t10k-images-idx3-ubyte.gz", "9fb629c4189551a2d022fa330f9573f3", "t10k-images-idx3-ubyte.gz"),
-            new(MnistMirror + "t10k-labels-idx1-ubyte.gz", "ec29112dd5afa0611ce80d1b7f02629c", "t10k-labels-idx1-ubyte.gz"),
-        ], null),
-        new("fashion-mnist", "IDX (.gz or raw)", "Fashion-MNIST, 60k/10k 28x28 gray, 10 classes",
-        [
-            new(FashionBase + "train-images-idx3-ubyte.gz", "8d4fb7e6c68d591d4c3dfef9ec88bf0d", "train-images-idx3-ubyte.gz"),
-            new(FashionBase + "train-labels-idx1-ubyte.gz", "25c81989df183df01b3e8a0aad5dffbe", "train-labels-idx1-ubyte.gz"),
-            new(FashionBase + "t10k-images-idx3-ubyte.gz", "bef4ecab320f06d8554ea6380940ec79", "t10k-images-idx3-ubyte.gz"),
-            new(FashionBase + "t10k-labels-idx1-ubyte.gz", "bb300cfdad3c16e7a12a480ee83cd310", "t10k-labels-idx1-ubyte.gz"),
-        ], null),
-        new("imagefolder", "ImageFolder: <root>/{train,test|val}/<class>/*.jpg|png, folder or .tar.gz", "any image classification set", [], null),
+        new(Synthetic, "embedded generator", "10-class 32x32 RGB images whose label lives in small local motifs (docs/synthetic-dataset.md)",
+            [], null, [], () => []),
+        new("cifar10", "CIFAR-10 binary, or ImageFolder (folder or .tar.gz)", "CIFAR-10 (Krizhevsky 2009): 50,000 + 10,000 32x32 RGB images, 10 classes",
+            [new("cifar-10-binary.tar.gz", "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz", "c32a1d4ab5d03f1284b67883e8d87530")],
+            CifarStatistics, ["cifar-10", "cifar10"],
+            () => [new Cifar10BinaryReader(), new ImageFolderReader("cifar10-imagefolder", expectedClasses: 10)]),
+        new("cifar100", "CIFAR-100 binary", "CIFAR-100 (Krizhevsky 2009): 50,000 + 10,000 32x32 RGB images, 100 fine classes",
+            [new("cifar-100-binary.tar.gz", "https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz", "03b5dce01913d631647c71ecec9e9cb8")],
+            Cifar100Statistics, ["cifar-100", "cifar100"],
+            () => [new Cifar100BinaryReader()]),
+        new("stl10", "STL-10 binary", "STL-10 (Coates et al. 2011): 5,000 + 8,000 labelled 96x96 RGB images, 10 classes",
+            [new("stl10_binary.tar.gz", "http://ai.stanford.edu/~acoates/stl10/stl10_binary.tar.gz", "91f7769df0f17e558f3565bffb0c7dfb")],
+            Stl10Statistics, ["stl10", "stl-10"],
+            () => [new Stl10BinaryReader()]),
+        new("mnist", "IDX (raw or .gz)", "MNIST (LeCun, Cortes, Burges): 60,000 + 10,000 28x28 grayscale digits",
+            MnistFiles(MnistMirror, ["f68b3c2dcbeaaa9fbdd348bbdeb94873", "d53e105ee54ea40749a09fcbcd1e9432", "9fb629c4189551a2d022fa330f9573f3", "ec29112dd5afa0611ce80d1b7f02629c"]),
+            MnistStatistics, [],
+            () => [IdxReader.Mnist()]),
+        new("fashion-mnist", "IDX (raw or .gz)", "Fashion-MNIST (Xiao, Rasul, Vollgraf 2017): 60,000 + 10,000 28x28 grayscale clothing images",
+            MnistFiles(FashionMnistRelease, ["8d4fb7e6c68d591d4c3dfef9ec88bf0d", "25c81989df183df01b3e8a0aad5dffbe", "bef4ecab320f06d8554ea6380940ec79", "bb300cfdad3c16e7a12a480ee83cd310"]),
+            null, [],
+            () => [IdxReader.FashionMnist()]),
+        new("tiny-imagenet", "Tiny-ImageNet-200 folder or .zip", "Tiny-ImageNet-200: 100,000 train + 10,000 val 64x64 RGB images, 200 classes",
+            [new("tiny-imagenet-200.zip", "http://cs231n.stanford.edu/tiny-imagenet-200.zip", "90528d7ca1a48142e341f4ef8d21d0de")],
+            ImageNetStatistics, ["tiny-imagenet"],
+            () => [new TinyImageNetReader()]),
+        new("imagefolder", "ImageFolder (folder or archive)", "any <root>/{train,test|val}/<class>/*.{jpg,png} tree of same-size images",
+            [], null, [],
+            () => [new ImageFolderReader()]),
     ];
 
     public static IReadOnlyList<string> Names => All.Select(d => d.Name).ToList();
 
-    public static DatasetInfo Info(string name) =>
-        All.FirstOrDefault(d => d.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new MyopiaException($"unknown dataset '{name}'; known datasets: {string.Join(", ", Names)}");
+    public static DatasetInfo? Find(string name) =>
+        All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Default location of a dataset when --data-dir is not given: $MYOPIA_DATA/NAME or ~/.myopia/data/NAME.</summary>
-    public static string DefaultLocation(string name) => Path.Combine(
-        Environment.GetEnvironmentVariable("MYOPIA_DATA") is { Length: > 0 } env ? env
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".myopia", "data"), name);
+    public static DatasetInfo Get(string name) =>
+        Find(name) ?? throw new MyopiaException($"unknown dataset '{name}'; known datasets: {string.Join(", ", Names)}");
 
-    /// <summary>Loads the train and test splits of a dataset (Tiny-ImageNet: val as test).</summary>
-    public static DatasetSplits Load(string name, string? dataDir, Action<string>? log = null)
+    /// <summary>
+    /// Loads a dataset by catalog name. <paramref name="dataDir"/> is the dataset folder, a folder
+    /// containing it or its archive, or the archive itself; null searches $MYOPIA_DATA and
+    /// ~/.myopia/data/&lt;name&gt;. Decoded images are cached under $MYOPIA_CACHE (or ~/.cache/myopia),
+    /// and <see cref="DatasetSplits.Normalization"/> holds the train split's own per-channel statistics.
+    /// </summary>
+    public static DatasetSplits Load(string name, string? dataDir, Action<string>? log = null) =>
+        LoadWithSource(name, dataDir, log).Splits;
+
+    /// <summary>Like <see cref="Load(string, string?, Action{string}?)"/>, also telling which format and source were used.</summary>
+    public static LoadedDataset LoadWithSource(string name, string? dataDir, Action<string>? log = null, DatasetCache? cache = null)
     {
-        var info = Info(name);
-        if (info.Name == "synthetic") return ConvolutionalDataset.Generate();
-
-        var location = dataDir ?? DefaultLocation(info.Name);
-        if (!File.Exists(location) && !Directory.Exists(location))
-            throw new MyopiaException(dataDir is null
-                ? $"{info.Name} not found at {location}; pass --data-dir or run 'myopia data fetch {info.Name}'"
-                : $"{info.Name} not found: {location} does not exist");
-        var key = DatasetCache.Key(info.Name, location);
-        if (!File.Exists(DatasetCache.PathOf(key))) log?.Invoke($"decoding {info.Name} from {location} (once; cached in {DatasetCache.Folder})");
-        return DatasetCache.GetOrCreate(key, () => Read(info.Name, location), log);
+        var info = Get(name);
+        if (info.IsEmbedded)
+            return new LoadedDataset(info.Name, info.Format, "generated", false, SyntheticDataset.Generate(new SyntheticOptions()));
+        var tree = DatasetLocator.Locate(info, dataDir);
+        return DatasetLoader.Load(info.Name, tree, info.CreateReaders(), cache ?? DatasetCache.Default, log);
     }
 
-    private static (ImageDataset Train, ImageDataset Test) Read(string name, string location)
+    /// <summary>
+    /// Loads whatever dataset is at <paramref name="path"/> (folder or archive), recognising any
+    /// supported layout: for <c>myopia data inspect PATH</c>.
+    /// </summary>
+    public static LoadedDataset LoadPath(string path, Action<string>? log = null, DatasetCache? cache = null)
     {
-        switch (name)
+        var tree = FileTree.Open(path);
+        var readers = All.SelectMany(d => d.CreateReaders())
+            .Where(r => r.Format != "cifar10-imagefolder")
+            .ToList();
+        if (tree is DirectoryTree folder)
         {
-            case "cifar10":
-                if (FindFolderWith(location, "data_batch_1.bin") is { } binary)
-                    return (CifarBinaryReader.ReadCifar10(Enumerable.Range(1, 5).Select(i => Path.Combine(binary, $"data_batch_{i}.bin")), "cifar10/train", ClassNames(binary, "batches.meta.txt", Cifar10Classes)),
-                            CifarBinaryReader.ReadCifar10([Path.Combine(binary, "test_batch.bin")], "cifar10/test", ClassNames(binary, "batches.meta.txt", Cifar10Classes)));
-                return ImageFolder(location, "cifar10");
-            case "cifar100":
-            {
-                var folder = FindFolderWith(location, "train.bin") ?? throw new MyopiaException($"{location}: no CIFAR-100 train.bin found");
-                var classes = ClassNames(folder, "fine_label_names.txt", null) ?? Enumerable.Range(0, 100).Select(i => $"class{i}").ToArray();
-                return (CifarBinaryReader.ReadCifar100(Path.Combine(folder, "train.bin"), "cifar100/train", classes),
-                        CifarBinaryReader.ReadCifar100(Path.Combine(folder, "test.bin"), "cifar100/test", classes));
-            }
-            case "stl10":
-            {
-                var folder = FindFolderWith(location, "train_X.bin") ?? throw new MyopiaException($"{location}: no STL-10 train_X.bin found");
-                var classes = ClassNames(folder, "class_names.txt", Stl10Classes)!;
-                return (Stl10Reader.Read(folder, "train", classes), Stl10Reader.Read(folder, "test", classes));
-            }
-            case "tiny-imagenet":
-                return TinyImageNetReader.Read(FindFolderWith(location, "wnids.txt") ?? throw new MyopiaException($"{location}: no tiny-imagenet-200/wnids.txt found"));
-            case "mnist":
-            case "fashion-mnist":
-            {
-                var classes = name == "mnist" ? Digits : FashionClasses;
-                var folder = FindFolderWith(location, "train-images-idx3-ubyte.gz") ?? FindFolderWith(location, "train-images-idx3-ubyte")
-                    ?? throw new MyopiaException($"{location}: no train-images-idx3-ubyte(.gz) found");
-                return (IdxReader.ReadSplit(folder, "train", $"{name}/train", classes), IdxReader.ReadSplit(folder, "t10k", $"{name}/test", classes));
-            }
-            case "imagefolder":
-                return ImageFolder(location, "imagefolder");
-            default:
-                throw new MyopiaException($"unknown dataset '{name}'");
+            // Narrow to the folder holding a recognised layout, so the cache key covers only its files.
+            var paths = folder.List(p => readers.Any(r => r.Wants(p)));
+            var match = readers.Select(r => (Reader: r, Root: r.FindRoot(paths))).FirstOrDefault(m => m.Root != null);
+            if (match.Reader == null)
+                throw new MyopiaException($"{path}: no known dataset layout found (CIFAR-10/100 or STL-10 binary, IDX, Tiny-ImageNet, ImageFolder)");
+            readers = [match.Reader];
+            tree = new DirectoryTree(Path.Combine(folder.Location, match.Root!));
         }
+        return DatasetLoader.Load("path", tree, readers, cache ?? DatasetCache.Default, log);
     }
 
-    private static (ImageDataset, ImageDataset) ImageFolder(string location, string name)
-    {
-        var splits = ImageFolderReader.Read(location, name, ["train", "test", "val"]);
-        if (!splits.TryGetValue("train", out var train))
-            throw new MyopiaException($"{location}: no train/<class>/ images found");
-        var test = splits.GetValueOrDefault("test") ?? splits.GetValueOrDefault("val")
-            ?? throw new MyopiaException($"{location}: no test/<class>/ or val/<class>/ images found");
-        if (splits.TryGetValue("val", out var val) && !ReferenceEquals(val, test)) val.Dispose();
-        return (train, test);
-    }
-
-    /// <summary>The folder at or below <paramref name="location"/> (two levels) holding <paramref name="file"/>.</summary>
-    private static string? FindFolderWith(string location, string file)
-    {
-        if (!Directory.Exists(location)) return null;
-        if (File.Exists(Path.Combine(location, file))) return location;
-        foreach (var sub in Directory.GetDirectories(location).Order(StringComparer.Ordinal))
-        {
-            if (File.Exists(Path.Combine(sub, file))) return sub;
-            foreach (var sub2 in Directory.GetDirectories(sub).Order(StringComparer.Ordinal))
-                if (File.Exists(Path.Combine(sub2, file))) return sub2;
-        }
-        return null;
-    }
-
-    private static string[]? ClassNames(string folder, string file, string[]? fallback)
-    {
-        var path = Path.Combine(folder, file);
-        if (!File.Exists(path)) return fallback;
-        var names = File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
-        return names.Length > 0 ? names : fallback;
-    }
+    private static IReadOnlyList<RemoteFile> MnistFiles(string baseUrl, string[] md5s) =>
+        IdxReader.FileNames.Select((f, i) => new RemoteFile(f + ".gz", baseUrl + f + ".gz", md5s[i])).ToList();
 }

@@ -1,7 +1,27 @@
+using Myopia.Data.Formats;
+
 namespace Myopia.Data;
 
-/// <summary>An official download: its URL, the MD5 of the file, and the file name it is saved under.</summary>
-public sealed record DownloadFile(string Url, string Md5, string FileName);
+/// <summary>A file a dataset is published as, with the MD5 its publisher gives.</summary>
+public sealed record RemoteFile(string FileName, string Url, string Md5);
 
-/// <summary>What the catalog knows of a dataset: its official format and downloads.</summary>
-public sealed record DatasetInfo(string Name, string Format, string Description, DownloadFile[] Downloads, string? ExtractedFolder);
+/// <summary>
+/// What the project knows about one dataset: its catalog name, the official download(s), the
+/// readers for its on-disk layouts (tried in order), names an archive of it usually carries, and
+/// the normalization constants published for it (for reference; loading computes its own).
+/// </summary>
+public sealed record DatasetInfo(
+    string Name,
+    string Format,
+    string Description,
+    IReadOnlyList<RemoteFile> Downloads,
+    Normalization? PublishedNormalization,
+    IReadOnlyList<string> ArchiveHints,
+    Func<IReadOnlyList<IDatasetReader>> CreateReaders)
+{
+    /// <summary>True when the dataset is generated in memory (no files, nothing to fetch).</summary>
+    public bool IsEmbedded => Name == DatasetCatalog.Synthetic;
+
+    /// <summary>One archive to download and extract (the CIFAR/STL/Tiny-ImageNet case) rather than loose files (MNIST).</summary>
+    public bool IsSingleArchive => Downloads.Count == 1;
+}

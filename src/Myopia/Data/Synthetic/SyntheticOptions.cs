@@ -1,38 +1,62 @@
 namespace Myopia.Data.Synthetic;
 
 /// <summary>
-/// Parameters of the built-in convolutional dataset (see docs/synthetic-dataset.md).
-/// Defaults give 10 classes of 32x32 RGB images, 4,000 train / 2,000 test, generated in well under a second.
+/// Every knob of the synthetic "convolutional data set" (docs/synthetic-dataset.md). Defaults give
+/// 10 classes of 32x32 RGB images, 10,000 train / 2,000 test, 6x6 motifs built from 3x3 atoms.
 /// </summary>
-public sealed record SyntheticOptions
+/// <param name="Classes">Number of classes (even, so classes can be paired).</param>
+/// <param name="ImageSize">Side of the square images, in pixels.</param>
+/// <param name="TrainCount">Training images (balanced: label = index mod classes).</param>
+/// <param name="TestCount">Test images, drawn from an independent random stream.</param>
+/// <param name="MotifSize">Side of a motif (even): a 2x2 arrangement of atoms of side MotifSize/2.</param>
+/// <param name="AtomCount">Size of the shared atom alphabet every motif (class or distractor) is built from.</param>
+/// <param name="VariantsPerClass">Different motifs that each signal the same class.</param>
+/// <param name="MotifsPerImage">Class motifs placed in each image (the only class evidence).</param>
+/// <param name="DistractorsPerImage">Class-agnostic motifs from the shared pool placed in each image.</param>
+/// <param name="DistractorPoolSize">Number of distinct distractor motifs, shared by all classes.</param>
+/// <param name="BackgroundBlock">Side of the flat blocks of the class-agnostic background texture.</param>
+/// <param name="Noise">Standard deviation of the pixel noise (pixels in [0, 1]).</param>
+/// <param name="MotifContrast">Opacity of the class motifs over what lies beneath (1: painted as is; lower: fainter evidence).</param>
+/// <param name="Seed">Everything (atoms, motifs, images) is a function of this seed.</param>
+public sealed record SyntheticOptions(
+    int Classes = 10,
+    int ImageSize = 32,
+    int TrainCount = 10_000,
+    int TestCount = 2_000,
+    int MotifSize = 6,
+    int AtomCount = 8,
+    int VariantsPerClass = 2,
+    int MotifsPerImage = 2,
+    int DistractorsPerImage = 4,
+    int DistractorPoolSize = 16,
+    int BackgroundBlock = 4,
+    float Noise = 0.08f,
+    float MotifContrast = 1f,
+    int Seed = 42)
 {
-    public int Classes { get; init; } = 10;
-    public int ImageSize { get; init; } = 32;
-    public int TrainCount { get; init; } = 4_000;
-    public int TestCount { get; init; } = 2_000;
-    /// <summary>Side of a class motif (even): tiles smaller than this never see a whole one.</summary>
-    public int MotifSize { get; init; } = 6;
-    /// <summary>
-    /// Number of shared quarter-motif patterns. Every motif, of every class, and every distractor is a
-    /// 2x2 arrangement of these, so only a whole motif's arrangement tells the class.
-    /// </summary>
-    public int Vocabulary { get; init; } = 4;
-    public int VariantsPerClass { get; init; } = 2;
-    /// <summary>Class motifs placed in each image.</summary>
-    public int MotifsPerImage { get; init; } = 2;
-    /// <summary>Class-agnostic distractor patches per image, drawn from a pool shared by all classes.</summary>
-    public int DistractorsPerImage { get; init; } = 6;
-    /// <summary>Amplitude of uniform pixel noise added everywhere.</summary>
-    public int Noise { get; init; } = 30;
-    public int Seed { get; init; } = 2024;
+    public int AtomSize => MotifSize / 2;
 
-    public void Validate()
+    /// <summary>Rejects impossible combinations with a message naming the option.</summary>
+    public SyntheticOptions Validate()
     {
-        if (Classes < 2) throw new MyopiaException("synthetic data needs at least 2 classes");
-        if (MotifSize < 2 || MotifSize % 2 != 0 || MotifSize > ImageSize) throw new MyopiaException($"motif size {MotifSize} must be even and in [2, image size {ImageSize}]");
-        if (Vocabulary < 2) throw new MyopiaException("the motif vocabulary needs at least 2 patterns");
-        if (Math.Pow(Vocabulary, 4) < 2 * Classes * VariantsPerClass) throw new MyopiaException($"a vocabulary of {Vocabulary} has too few arrangements for {Classes} classes x {VariantsPerClass} variants");
-        if (TrainCount < 1 || TestCount < 1 || MotifsPerImage < 1 || VariantsPerClass < 1 || DistractorsPerImage < 0)
-            throw new MyopiaException("synthetic data counts must be positive");
+        void Require(bool ok, string message)
+        {
+            if (!ok) throw new MyopiaException($"synthetic dataset: {message}");
+        }
+        Require(Classes >= 2 && Classes % 2 == 0, $"Classes must be an even number >= 2 (got {Classes})");
+        Require(MotifSize >= 2 && MotifSize % 2 == 0, $"MotifSize must be even and >= 2 (got {MotifSize})");
+        Require(ImageSize >= MotifSize, $"ImageSize {ImageSize} is smaller than MotifSize {MotifSize}");
+        Require(TrainCount >= Classes && TestCount >= 0, "TrainCount must be >= Classes and TestCount >= 0");
+        Require(AtomCount >= 2, "AtomCount must be >= 2");
+        Require(VariantsPerClass >= 1 && MotifsPerImage >= 1, "VariantsPerClass and MotifsPerImage must be >= 1");
+        Require(DistractorsPerImage >= 0 && DistractorPoolSize >= (DistractorsPerImage > 0 ? 1 : 0), "DistractorPoolSize must be >= 1 when distractors are placed");
+        Require(BackgroundBlock >= 1, "BackgroundBlock must be >= 1");
+        Require(Noise >= 0, "Noise must be >= 0");
+        Require(MotifContrast is > 0 and <= 1, $"MotifContrast must be in (0, 1] (got {MotifContrast})");
+        // Class motifs are distinct 2x2 atom arrangements, disjoint from the distractor pool.
+        var arrangements = Math.Pow(AtomCount, 4);
+        Require(Classes * VariantsPerClass + DistractorPoolSize <= arrangements / 2,
+            $"{AtomCount} atoms give too few distinct motifs for {Classes}x{VariantsPerClass} class motifs and {DistractorPoolSize} distractors");
+        return this;
     }
 }

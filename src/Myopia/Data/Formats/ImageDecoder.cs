@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using SkiaSharp;
+
+namespace Myopia.Data.Formats;
+
+/// <summary>
+/// Decodes JPEG/PNG files with SkiaSharp into planar RGB uint8 (grayscale replicated to three
+/// channels, alpha dropped), in parallel across cores. All images of one call must share a size,
+/// because a dataset tensor is N x 3 x H x W.
+/// </summary>
+public static class ImageDecoder
+{
+    public const int Channels = 3;
+
+    public static bool IsImageFile(string path)
+    {
+        var dot = path.LastIndexOf('.');
+        if (dot < 0) return false;
+        var ext = path[(dot + 1)..].ToLowerInvariant();
+        return ext is "jpg" or "jpeg" or "png";
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="files"/> (name, encoded bytes) into one N x 3 x H x W buffer.
+    /// <paramref name="log"/> receives a progress line every few seconds for long jobs.
+    /// </summary>
+    public static (byte[] Pixels, int Height, int Width) DecodeAll(IReadOnlyList<(string Name, byte[] Bytes)> files, Action<string>? log = null)
+    {
+        if (files.Count == 0) return (Array.Empty<byte>(), 0, 0);
+        var (width, height) = Size(files[0].Name, files[0].Bytes);
+        var imageBytes = Channels * height * width;
+        var total = (long)files.Count * imageBytes;
+        if (total > Array.MaxLength)
+            throw new MyopiaException($"{files.Count:N0} images of {Channels}x{height}x{width} need {total / 1e9:N1} GB, more than one in-memory split can hold ({Array.MaxLength / 1e9:N1} GB); use a subset or smaller images");
+        var pixels = new byte[total];
+        var done = 0;
+        var clock = Stopwatch.StartNew();
+        var lastReport = 0L;
+        var progressLock = new object();
+        ParallelWork.Run(() => Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            () => new byte[width * height * 4],
+            (i, _, rgba) =>
+            {
+                var (name, bytes) = files[i];
+                DecodeRgba(name, bytes, width, height, rgba);
+                ToPlanar(rgba, pixels.AsSpan(i * imageBytes, imageBytes), width * height);
+                var n = Interlocked.Increment(ref done);
+                if (log != null && clock.ElapsedMilliseconds - Interlocked.Read(ref lastReport) > 3000)
+                    lock (progressLock)
+                        if (clock.ElapsedMilliseconds - lastReport > 3000)
+                        {
+                            lastReport = clock.ElapsedMilliseconds;
+                            var rate = n / clock.Elapsed.TotalSeconds;
+                            log($"decoded {n:N0}/{files.Count:N0} images ({rate:N0}/s, ETA {(files.Count - n) / rate:N0} s)");
+                        }
+                return rgba;
+            },
+            _ => { }));
+        return (pixels, height, width);
+    }
+
+    /// <summary>Decodes one image into planar RGB (3 x H x W).</summary>
+    public static (byte[] Pixels, int Height, int Width) Decode(string name, byte[] bytes)
+    {
+        var (width, height) = Size(name, bytes);
+        var rgba = new byte[width * height * 4];
+        DecodeRgba(name, bytes, width, height, rgba);
+        var planar = new byte[Channels * width * height];
+        ToPlanar(rgba, planar, width * height);
+        return (planar, height, width);
+    }
+
+    private static (int Width, int Height) Size(string name, byte[] bytes)
+    {
+        using var codec = OpenCodec(name, bytes);
+        return (codec.Info.Width, codec.Info.Height);
+    }
+
+    private static SKCodec OpenCodec(string name, byte[] bytes)
+    {
+        var codec = SKCodec.Create(new MemoryStream(bytes, writable: false));
+        return codec ?? throw new MyopiaException($"{name}: not a decodable JPEG or PNG image");
+    }
+
+    private static unsafe void DecodeRgba(string name, byte[] bytes, int width, int height, byte[] rgba)
+    {
+        using var codec = OpenCodec(name, bytes);
+        if (codec.Info.Width != width || codec.Info.Height != height)
+            throw new MyopiaException($"{name}: image is {codec.Info.Width}x{codec.Info.Height}, but the others are {width}x{height}; all images of a dataset must have the same size");
+        // Asking for RGBA8888 makes Skia convert grayscale and palette images to RGB for us.
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        fixed (byte* p = rgba)
+        {
+            var result = codec.GetPixels(info, (IntPtr)p);
+            if (result != SKCodecResult.Success)
+                throw new MyopiaException($"{name}: image could not be decoded ({result})");
+        }
+    }
+
+    private static void ToPlanar(ReadOnlySpan<byte> rgba, Span<byte> planar, int pixelCount)
+    {
+        var r = planar[..pixelCount];
+        var g = planar.Slice(pixelCount, pixelCount);
+        var b = planar.Slice(2 * pixelCount, pixelCount);
+        for (int i = 0, j = 0; i < pixelCount; i++, j += 4)
+        {
+            r[i] = rgba[j];
+            g[i] = rgba[j + 1];
+            b[i] = rgba[j + 2];
+        }
+    }
+}

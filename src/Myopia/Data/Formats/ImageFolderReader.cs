@@ -1,0 +1,73 @@
+using Myopia.Data.Sources;
+
+namespace Myopia.Data.Formats;
+
+/// <summary>
+/// The ImageFolder convention: <c>&lt;root&gt;/{train,test|val}/&lt;class&gt;/&lt;image&gt;</c>, class index =
+/// position of the class folder in ordinal (byte-wise) sorted order, images in ordinal name order
+/// within a class. JPEG and PNG, decoded to RGB; every image must have the same size.
+/// </summary>
+public sealed class ImageFolderReader(string format = "imagefolder", int? expectedClasses = null) : IDatasetReader
+{
+    private static readonly string[] TestSplits = ["test", "val"];
+
+    public string Format { get; } = format;
+    public string Layout => "<root>/train/<class>/*.{jpg,png} and <root>/test (or val)/<class>/*.{jpg,png}";
+
+    public bool Wants(string path) => ImageDecoder.IsImageFile(path);
+
+    public string? FindRoot(IReadOnlyList<string> paths)
+    {
+        // A root is the folder above "train/<class>/<file>" that also has a test or val split.
+        var splitsByRoot = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            if (!Wants(path)) continue;
+            var parts = path.Split('/');
+            if (parts.Length < 3) continue;
+            var root = string.Concat(parts[..^3].Select(p => p + "/"));
+            if (!splitsByRoot.TryGetValue(root, out var splits)) splitsByRoot[root] = splits = new HashSet<string>(StringComparer.Ordinal);
+            splits.Add(parts[^3]);
+        }
+        return splitsByRoot
+            .Where(r => r.Value.Contains("train") && TestSplits.Any(r.Value.Contains))
+            .Select(r => r.Key)
+            .OrderBy(r => r.Count(c => c == '/'))
+            .ThenBy(r => r, StringComparer.Ordinal)
+            .Cast<string?>()
+            .FirstOrDefault();
+    }
+
+    public DecodedDataset Read(FileSet files, string root, Action<string>? log = null)
+    {
+        var train = Collect(files, root + "train/");
+        var testSplit = TestSplits.First(s => Collect(files, root + s + "/").Count > 0);
+        var test = Collect(files, root + testSplit + "/");
+        var classes = train.Select(f => f.Class).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (expectedClasses is { } k && classes.Count != k)
+            throw new MyopiaException($"{files.Origin}: {root}train/ has {classes.Count} class folders, expected {k}");
+        var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
+        foreach (var f in test.Where(f => !index.ContainsKey(f.Class)))
+            throw new MyopiaException($"{files.Origin}: {f.Path}: class folder '{f.Class}' does not exist in {root}train/");
+        log?.Invoke($"decoding {train.Count:N0} train and {test.Count:N0} {testSplit} images ({classes.Count} classes) from {files.Origin}");
+        return new DecodedDataset(Format, Decode(files, train, index, log), Decode(files, test, index, log), classes);
+    }
+
+    private static List<(string Path, string Class)> Collect(FileSet files, string splitFolder) =>
+        files.Paths
+            .Where(p => p.StartsWith(splitFolder, StringComparison.Ordinal) && ImageDecoder.IsImageFile(p))
+            .Select(p => (Path: p, Tail: p[splitFolder.Length..]))
+            .Where(p => p.Tail.Count(c => c == '/') == 1)
+            .Select(p => (p.Path, Class: p.Tail[..p.Tail.IndexOf('/')]))
+            // Paths are ordinal-sorted already, so this groups by class (sorted) and names within it.
+            .OrderBy(p => p.Class, StringComparer.Ordinal).ThenBy(p => p.Path, StringComparer.Ordinal)
+            .ToList();
+
+    internal static DecodedImages Decode(FileSet files, IReadOnlyList<(string Path, string Class)> items,
+        IReadOnlyDictionary<string, int> classIndex, Action<string>? log)
+    {
+        var (pixels, height, width) = ImageDecoder.DecodeAll(items.Select(i => (i.Path, files[i.Path])).ToList(), log);
+        var labels = items.Select(i => classIndex[i.Class]).ToArray();
+        return new DecodedImages(pixels, labels, ImageDecoder.Channels, height, width);
+    }
+}

@@ -1,0 +1,142 @@
+using Myopia.Data;
+using Myopia.Data.Cache;
+
+namespace Myopia.Tests.Data;
+
+public class ImageFolderReaderTests
+{
+    /// <summary>root/{train,test}/{Zebra,apple}/k.png: image id = 100*split + 10*class + k.</summary>
+    private static void WriteTree(string root, int width = 7, int height = 5)
+    {
+        string[] classes = ["apple", "Zebra"]; // ordinal order puts "Zebra" (uppercase) first
+        foreach (var (split, s) in new[] { ("train", 0), ("test", 1) })
+            for (var c = 0; c < 2; c++)
+                for (var k = 0; k < 2; k++)
+                    OfficialFormatFiles.WriteBytes(Path.Combine(root, split, classes[c], $"{k}.png"),
+                        OfficialFormatFiles.Png(100 * s + 10 * c + k, width, height));
+    }
+
+    [Fact]
+    public void ClassesFollowOrdinalFolderOrderAndPixelsAreExactRgb()
+    {
+        using var temp = new TempFolder();
+        WriteTree(temp["data"]);
+        using var loaded = DatasetCatalog.LoadWithSource("imagefolder", temp["data"], cache: new DatasetCache(temp["cache"]));
+        var train = loaded.Splits.Train;
+        Assert.Equal(["Zebra", "apple"], train.ClassNames);
+        Assert.Equal(new long[] { 4, 3, 5, 7 }, train.Images.shape);
+        Assert.Equal(new long[] { 0, 0, 1, 1 }, DataAssert.Labels(train));
+        // Sorted order: Zebra/0, Zebra/1, apple/0, apple/1 -> ids 10, 11, 0, 1.
+        int[] trainIds = [10, 11, 0, 1];
+        DataAssert.PixelsAre(train, i => trainIds[i]);
+        DataAssert.PixelsAre(loaded.Splits.Test, i => 100 + trainIds[i]);
+    }
+
+    [Fact]
+    public void TarGzOfTheTreeGivesTheSameDataAsTheFolder()
+    {
+        using var temp = new TempFolder();
+        WriteTree(temp["tree/mydata"]);
+        OfficialFormatFiles.TarGz(temp["tree"], temp["mydata.tar.gz"]);
+        using var fromFolder = DatasetCatalog.LoadWithSource("imagefolder", temp["tree"], cache: new DatasetCache(temp["cache"]));
+        using var fromArchive = DatasetCatalog.LoadWithSource("imagefolder", temp["mydata.tar.gz"], cache: new DatasetCache(temp["cache"]));
+        Assert.True(fromFolder.Splits.Train.Images.eq(fromArchive.Splits.Train.Images).all().item<bool>());
+        Assert.Equal(DataAssert.Labels(fromFolder.Splits.Test), DataAssert.Labels(fromArchive.Splits.Test));
+    }
+
+    [Fact]
+    public void ValSplitIsUsedWhenThereIsNoTestSplit()
+    {
+        using var temp = new TempFolder();
+        OfficialFormatFiles.WriteBytes(temp["train/a/0.png"], OfficialFormatFiles.Png(0, 4, 4));
+        OfficialFormatFiles.WriteBytes(temp["train/b/0.png"], OfficialFormatFiles.Png(1, 4, 4));
+        OfficialFormatFiles.WriteBytes(temp["val/b/0.png"], OfficialFormatFiles.Png(2, 4, 4));
+        using var loaded = DatasetCatalog.LoadWithSource("imagefolder", temp.Path, cache: new DatasetCache(temp["cache"]));
+        Assert.Equal(1, loaded.Splits.Test.Count);
+        Assert.Equal([1L], DataAssert.Labels(loaded.Splits.Test));
+    }
+
+    [Fact]
+    public void GrayscaleImagesBecomeThreeEqualChannels()
+    {
+        using var temp = new TempFolder();
+        OfficialFormatFiles.WriteBytes(temp["train/a/0.png"], OfficialFormatFiles.Png(3, 6, 4, grayscale: true));
+        OfficialFormatFiles.WriteBytes(temp["test/a/0.png"], OfficialFormatFiles.Png(4, 6, 4, grayscale: true));
+        using var loaded = DatasetCatalog.LoadWithSource("imagefolder", temp.Path, cache: new DatasetCache(temp["cache"]));
+        Assert.Equal(3, loaded.Splits.Train.Channels);
+        DataAssert.PixelsAre(loaded.Splits.Train, _ => 3, grayToRgb: true);
+    }
+
+    [Fact]
+    public void JpegImagesDecodeCloseToTheirSource()
+    {
+        using var temp = new TempFolder();
+        OfficialFormatFiles.WriteBytes(temp["train/a/0.jpg"], OfficialFormatFiles.Jpeg(0, 16, 16));
+        OfficialFormatFiles.WriteBytes(temp["test/a/0.jpeg"], OfficialFormatFiles.Jpeg(1, 16, 16));
+        using var loaded = DatasetCatalog.LoadWithSource("imagefolder", temp.Path, cache: new DatasetCache(temp["cache"]));
+        var pixels = loaded.Splits.Train.Images.data<byte>().ToArray();
+        // JPEG is lossy, so compare the right reading with wrong ones: it must be much closer to the source.
+        double Error(Func<int, int, int, byte> source)
+        {
+            double sum = 0;
+            for (var c = 0; c < 3; c++)
+                for (var y = 0; y < 16; y++)
+                    for (var x = 0; x < 16; x++)
+                        sum += Math.Abs(pixels[(c * 16 + y) * 16 + x] - source(c, y, x));
+            return sum / 768;
+        }
+        var right = Error((c, y, x) => OfficialFormatFiles.Pixel(0, c, y, x));
+        var bgr = Error((c, y, x) => OfficialFormatFiles.Pixel(0, 2 - c, y, x));
+        var transposed = Error((c, y, x) => OfficialFormatFiles.Pixel(0, c, x, y));
+        var flipped = Error((c, y, x) => OfficialFormatFiles.Pixel(0, c, 15 - y, x));
+        Assert.True(right < 0.5 * Math.Min(bgr, Math.Min(transposed, flipped)),
+            $"mean absolute error {right:F1}; as BGR {bgr:F1}, transposed {transposed:F1}, flipped {flipped:F1}");
+    }
+
+    [Fact]
+    public void ImagesOfDifferentSizesAreRejectedNamingTheFile()
+    {
+        using var temp = new TempFolder();
+        OfficialFormatFiles.WriteBytes(temp["train/a/0.png"], OfficialFormatFiles.Png(0, 8, 8));
+        OfficialFormatFiles.WriteBytes(temp["train/a/1.png"], OfficialFormatFiles.Png(1, 9, 8));
+        OfficialFormatFiles.WriteBytes(temp["test/a/0.png"], OfficialFormatFiles.Png(2, 8, 8));
+        var error = Assert.Throws<MyopiaException>(() =>
+            DatasetCatalog.LoadWithSource("imagefolder", temp.Path, cache: new DatasetCache(temp["cache"])));
+        Assert.Equal("train/a/1.png: image is 9x8, but the others are 8x8; all images of a dataset must have the same size", error.Message);
+    }
+
+    [Fact]
+    public void CorruptImageIsRejectedNamingTheFile()
+    {
+        using var temp = new TempFolder();
+        OfficialFormatFiles.WriteBytes(temp["train/a/0.png"], OfficialFormatFiles.Png(0, 8, 8));
+        var truncated = OfficialFormatFiles.Jpeg(1, 8, 8);
+        OfficialFormatFiles.WriteBytes(temp["train/a/1.jpg"], truncated[..(truncated.Length / 2)]);
+        OfficialFormatFiles.WriteBytes(temp["test/a/0.png"], OfficialFormatFiles.Png(2, 8, 8));
+        var error = Assert.Throws<MyopiaException>(() =>
+            DatasetCatalog.LoadWithSource("imagefolder", temp.Path, cache: new DatasetCache(temp["cache"])));
+        Assert.StartsWith("train/a/1.jpg: ", error.Message);
+    }
+
+    [Fact]
+    public void TestClassMissingFromTrainIsRejected()
+    {
+        using var temp = new TempFolder();
+        OfficialFormatFiles.WriteBytes(temp["train/a/0.png"], OfficialFormatFiles.Png(0, 4, 4));
+        OfficialFormatFiles.WriteBytes(temp["test/b/0.png"], OfficialFormatFiles.Png(1, 4, 4));
+        var error = Assert.Throws<MyopiaException>(() =>
+            DatasetCatalog.LoadWithSource("imagefolder", temp.Path, cache: new DatasetCache(temp["cache"])));
+        Assert.Contains("class folder 'b' does not exist", error.Message);
+    }
+
+    [Fact]
+    public void Cifar10ImageFolderNeedsTenClasses()
+    {
+        using var temp = new TempFolder();
+        OfficialFormatFiles.WriteBytes(temp["cifar10/train/a/0.png"], OfficialFormatFiles.Png(0, 4, 4));
+        OfficialFormatFiles.WriteBytes(temp["cifar10/test/a/0.png"], OfficialFormatFiles.Png(1, 4, 4));
+        var error = Assert.Throws<MyopiaException>(() =>
+            DatasetCatalog.LoadWithSource("cifar10", temp.Path, cache: new DatasetCache(temp["cache"])));
+        Assert.Contains("has 1 class folders, expected 10", error.Message);
+    }
+}
