@@ -85,7 +85,7 @@ public static class LinearDynamicsReport
         plot.Axes.SetLimitsY(-0.05, 1.1);
         LogTimeAxis(plot);
         plot.YLabel("a_alpha(t) / s_alpha");
-        plot.Title($"Stage-like learning on {s.Dataset}: CNN (thick) learns each mode ~kappa x sooner than the FCNN (thin); theory dashed");
+        plot.Title($"Mode learning on {s.Dataset}: linear CNN (thick) vs FCNN (thin), theory dashed");
         plot.ShowLegend(Alignment.UpperLeft);
         PlotFile.Save(plot, path, 1100, 640);
     }

@@ -8,10 +8,11 @@ public class ErrorContractTests
     private static void AssertOneLineError(CliProcess.Outcome o, string expectedFragment)
     {
         Assert.Equal(2, o.ExitCode);
+        // Status lines (e.g. what data was loaded) may come first; exactly one error line, and it is the last.
         var lines = o.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines);
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.Contains(expectedFragment, lines[0]);
+        Assert.Single(lines, l => l.StartsWith("error: "));
+        Assert.StartsWith("error: ", lines[^1]);
+        Assert.Contains(expectedFragment, lines[^1]);
         Assert.DoesNotContain("   at ", o.Stderr);
     }
 

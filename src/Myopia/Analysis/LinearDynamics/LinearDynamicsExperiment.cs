@@ -19,7 +19,7 @@ public sealed record LinearDynamicsOptions
     public int Hidden { get; init; } = 32;
     /// <summary>Side k of a k x k kernel; null: full size.</summary>
     public int? Kernel { get; init; }
-    public int Seed { get; init; }
+    public int Seed { get; init; } = 42;
     public bool Fcnn { get; init; } = true;
 
     public static readonly string[] Setups = ["canonical", "1d-bias", "1d-order", "mnist", "config"];
