@@ -16,7 +16,8 @@ public static class DemoCommand
 {
     public static Command Create()
     {
-        var epochs = CommonOptions.Epochs(6);
+        var epochs = CommonOptions.Epochs(5);
+        var trainImages = new Option<int>("--train-images") { Description = "training images used from the synthetic set (10,000 in all)", DefaultValueFactory = _ => 4000 };
         var tiles = new Option<string>("--tiles") { Description = "the two tile sizes to compare with full images", DefaultValueFactory = _ => "8,16" };
         var model = CommonOptions.Model();
         var seed = CommonOptions.Seed();
@@ -26,7 +27,7 @@ public static class DemoCommand
         var threads = CommonOptions.Threads();
         var command = new Command("demo", "Train a small CNN on full images and on two tile sizes of the built-in synthetic set; compare on full test images.")
         {
-            epochs, tiles, model, seed, threads, output, json,
+            epochs, trainImages, tiles, model, seed, threads, output, json,
         };
         command.SetAction(parse =>
         {
@@ -42,7 +43,7 @@ public static class DemoCommand
                 var options = new TrainOptions
                 {
                     Data = "synthetic", Model = parse.GetValue(model)!, Tile = tile, Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed),
-                    Schedule = "cosine", Threads = parse.GetValue(threads),
+                    Schedule = "cosine", Threads = parse.GetValue(threads), TrainLimit = parse.GetValue(trainImages),
                 };
                 string name = tile is { } t ? $"tile-{t}" : "full";
                 var result = TrainCommand.Train(options, Path.Combine(outDir, name), resume: false, commandLine: "myopia demo", label: name);

@@ -35,13 +35,18 @@ public sealed class ImageDataset : IDisposable
     public int ClassCount => ClassNames.Count;
 
     /// <summary>
-    /// A deterministic subset of <paramref name="n"/> images spread evenly over the split (every
-    /// Count/n-th image), so limits keep the class balance of splits stored class by class.
+    /// A deterministic subset of <paramref name="n"/> images: a fixed pseudo-random choice (seed 0),
+    /// kept in the split's order. Random rather than strided, so that it keeps the class balance
+    /// whatever the split's order (by class, or cycling through the classes).
     /// </summary>
     public ImageDataset Take(int n)
     {
         n = Math.Clamp(n, 1, Count);
-        using var index = (arange(n, dtype: ScalarType.Int64) * Count).div_(n, rounding_mode: RoundingMode.floor);
+        using var generator = new Generator(0);
+        using var permutation = randperm(Count, generator: generator);
+        using var chosen = permutation.narrow(0, 0, n);
+        var (sorted, _) = chosen.sort();
+        using var index = sorted;
         return new ImageDataset(Name, Images.index_select(0, index), Labels.index_select(0, index), ClassNames);
     }
 
