@@ -58,6 +58,33 @@ public static class BenchCommand
             if (parse.GetValue(json)) JsonOutput.Print(result);
             return 0;
         });
+        command.Subcommands.Add(HeatmapCommand());
+        return command;
+    }
+
+    private static Command HeatmapCommand()
+    {
+        var model = CommonOptions.Model("smallcnn");
+        var tile = new Option<int>("--tile") { Description = "heatmap tile side", DefaultValueFactory = _ => 8 };
+        var side = new Option<int>("--image") { Description = "image side", DefaultValueFactory = _ => 32 };
+        var images = new Option<int>("--images") { Description = "images timed", DefaultValueFactory = _ => 4 };
+        var threads = CommonOptions.Threads();
+        var json = CommonOptions.Json();
+        var command = new Command("heatmap", "Tile-heatmap speed: batched exact map vs a one-tile-at-a-time loop, and the dense map's speed-up.")
+        {
+            model, tile, side, images, threads, json,
+        };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(threads) is > 0 and var n) TorchSharp.torch.set_num_threads(n);
+            var r = new HeatmapBenchmark(new HeatmapBenchmarkOptions(parse.GetValue(model)!, parse.GetValue(tile), parse.GetValue(side), parse.GetValue(images))).Run();
+            Console.Error.WriteLine($"{r.Options.Model}, T={r.Options.Tile}, {r.Options.ImageSide}x{r.Options.ImageSide} images, {r.Threads} threads");
+            Console.Error.WriteLine($"exact, batched:   {r.BatchedTilesPerSecond,10:F0} tiles/s ({r.ExactImagesPerSecond:F2} images/s)");
+            Console.Error.WriteLine($"one tile a call:  {r.LoopTilesPerSecond,10:F0} tiles/s  -> batching is {r.BatchedSpeedup:F1}x faster");
+            Console.Error.WriteLine($"dense (1 pass):   {r.DenseImagesPerSecond,10:F1} images/s -> {r.DenseSpeedup:F0}x faster than exact");
+            if (parse.GetValue(json)) JsonOutput.Print(r);
+            return 0;
+        });
         return command;
     }
 
