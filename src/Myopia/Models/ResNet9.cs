@@ -25,12 +25,12 @@ public sealed class ResNet9 : Module<Tensor, Tensor>
 {
     private const double BatchNormMomentum = 0.9;
 
-    private readonly Sequential features;
+    private readonly Sequential body;
     private readonly Linear head;
 
     public ResNet9(int classes, int channels = 3) : base("resnet9")
     {
-        features = Sequential(
+        body = Sequential(
             ConvBnRelu(channels, 64),
             ConvBnRelu(64, 128),
             MaxPool2d(2),
@@ -54,25 +54,25 @@ public sealed class ResNet9 : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        using var f = features.call(x);
+        using var f = body.call(x);
         return head.call(f);
     }
 
     /// <summary>relu(bn(conv(relu(bn(conv(x)))))) + x: the ReLU precedes the addition, none follows it.</summary>
     private sealed class Residual : Module<Tensor, Tensor>
     {
-        private readonly Sequential body;
+        private readonly Sequential block;
 
         public Residual(int channels) : base("residual")
         {
-            body = Sequential(ConvBnRelu(channels, channels), ConvBnRelu(channels, channels));
+            block = Sequential(ConvBnRelu(channels, channels), ConvBnRelu(channels, channels));
             RegisterComponents();
         }
 
         public override Tensor forward(Tensor x)
         {
             // Out of place: the in-place ReLU's output is saved for its backward pass.
-            using var h = body.call(x);
+            using var h = block.call(x);
             return h + x;
         }
     }
