@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Myopia.Augmentation;
 using Myopia.Data;
+using Myopia.Models;
 using static TorchSharp.torch;
 
 namespace Myopia.Evaluation;
@@ -15,12 +16,9 @@ public sealed class FullImageEvaluator(nn.Module<Tensor, Tensor> model, Normaliz
     public EvaluationResult Evaluate(ImageDataset data, Action<long, long>? progress = null)
     {
         var tally = new ClassificationTally(data.ClassCount);
-        bool wasTraining = model.training;
-        model.eval();
         var clock = Stopwatch.StartNew();
-        try
+        using (new EvalModeScope(model))
         {
-            using var noGrad = no_grad();
             using var normalizer = new Normalizer(normalization);
             for (long start = 0; start < data.Count; start += batchSize)
             {
@@ -31,10 +29,6 @@ public sealed class FullImageEvaluator(nn.Module<Tensor, Tensor> model, Normaliz
                 tally.Add(logits, data.Labels.narrow(0, start, n));
                 progress?.Invoke(start + n, data.Count);
             }
-        }
-        finally
-        {
-            model.train(wasTraining);
         }
         return tally.Result("full", data.ClassNames, data.Count / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
     }

@@ -4,6 +4,7 @@ using Myopia.Training;
 
 namespace Myopia.Tests.Experiments;
 
+[Collection(GlobalTorchState.Name)]
 public class SweepRunnerTests : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("myopia-sweep-").FullName;

@@ -3,6 +3,7 @@ using Myopia.Training;
 
 namespace Myopia.Tests.Training;
 
+[Collection(GlobalTorchState.Name)]
 public class TrainerTests : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("myopia-trainer-").FullName;
@@ -109,6 +110,7 @@ public class TrainerTests : IDisposable
     }
 }
 
+[Collection(GlobalTorchState.Name)]
 public class CheckpointCorruptionTests : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("myopia-ck-").FullName;

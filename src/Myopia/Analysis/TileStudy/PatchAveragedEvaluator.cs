@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Myopia.Augmentation;
 using Myopia.Data;
 using Myopia.Evaluation;
+using Myopia.Models;
 using static TorchSharp.torch;
 
 namespace Myopia.Analysis.TileStudy;
@@ -20,12 +21,9 @@ public sealed class PatchAveragedEvaluator(nn.Module<Tensor, Tensor> model, Norm
         long perImage = (long)((data.Height - tile) / stride + 1) * ((data.Width - tile) / stride + 1);
         int imagesPerChunk = (int)Math.Max(1, patchBatch * 4 / perImage);
         var tally = new ClassificationTally(data.ClassCount);
-        bool wasTraining = model.training;
-        model.eval();
         var clock = Stopwatch.StartNew();
-        try
+        using (new EvalModeScope(model))
         {
-            using var noGrad = no_grad();
             using var normalizer = new Normalizer(normalization);
             for (long start = 0; start < data.Count; start += imagesPerChunk)
             {
@@ -36,10 +34,6 @@ public sealed class PatchAveragedEvaluator(nn.Module<Tensor, Tensor> model, Norm
                 tally.Add(mean, data.Labels.narrow(0, start, n));
                 progress?.Invoke(start + n, data.Count);
             }
-        }
-        finally
-        {
-            model.train(wasTraining);
         }
         return tally.Result($"patches-t{tile}" + (stride > 1 ? $"-s{stride}" : ""), data.ClassNames, data.Count / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
     }

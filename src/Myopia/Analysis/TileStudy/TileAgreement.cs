@@ -1,5 +1,6 @@
 using Myopia.Augmentation;
 using Myopia.Data;
+using Myopia.Models;
 using static TorchSharp.torch;
 
 namespace Myopia.Analysis.TileStudy;
@@ -22,11 +23,8 @@ public sealed class TileAgreement(nn.Module<Tensor, Tensor> model, Normalization
             if (t < 1 || t > data.Height || t > data.Width)
                 throw new MyopiaException($"tile {t} must be in 1..{Math.Min(data.Height, data.Width)} for {data.Height}x{data.Width} images");
         var rows = new List<TileAgreementRow>();
-        bool wasTraining = model.training;
-        model.eval();
-        try
+        using (new EvalModeScope(model))
         {
-            using var noGrad = no_grad();
             using var normalizer = new Normalizer(normalization);
             foreach (var tile in tiles)
             {
@@ -51,10 +49,6 @@ public sealed class TileAgreement(nn.Module<Tensor, Tensor> model, Normalization
                 double count = data.Count;
                 rows.Add(new TileAgreementRow(tile, stride, perImage, agree / count, tileCorrect / count, averagedCorrect / count, fullCorrect / count));
             }
-        }
-        finally
-        {
-            model.train(wasTraining);
         }
         return new TileAgreementResult(data.Count, rows);
     }

@@ -33,13 +33,10 @@ public sealed class TileHeatmap(nn.Module<Tensor, Tensor> model, Normalization n
         if (options.Tile < 1) throw new MyopiaException($"tile must be positive, got {options.Tile}");
         if (options.Stride < 1) throw new MyopiaException($"stride must be >= 1, got {options.Stride}");
         var results = new List<ImageHeatmap>();
-        bool wasTraining = model.training;
-        model.eval();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long tiles = 0;
-        try
+        using (new EvalModeScope(model))
         {
-            using var noGrad = no_grad();
             using var normalizer = new Normalizer(normalization);
             for (int i = 0; i < images.Count; i++)
             {
@@ -51,10 +48,6 @@ public sealed class TileHeatmap(nn.Module<Tensor, Tensor> model, Normalization n
                 results.Add(Maps(i, (int)images.Labels[i].item<long>(), (int)full.argmax(1).item<long>(), logits, images.Height, images.Width));
                 progress?.Invoke(i + 1, images.Count);
             }
-        }
-        finally
-        {
-            model.train(wasTraining);
         }
         return new TileHeatmapResult(options, "exact", images.ClassNames, results, tiles / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
     }
@@ -68,12 +61,9 @@ public sealed class TileHeatmap(nn.Module<Tensor, Tensor> model, Normalization n
         if (model is not ISpatialClassifier spatial)
             throw new MyopiaException("dense heatmaps need a model with global average pooling and a linear head (smallcnn, resnet18/34, vgg*); use the exact mode");
         var results = new List<ImageHeatmap>();
-        bool wasTraining = model.training;
-        model.eval();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        try
+        using (new EvalModeScope(model))
         {
-            using var noGrad = no_grad();
             using var normalizer = new Normalizer(normalization);
             for (int i = 0; i < images.Count; i++)
             {
@@ -85,10 +75,6 @@ public sealed class TileHeatmap(nn.Module<Tensor, Tensor> model, Normalization n
                 var logits = upsampled[0].permute(1, 2, 0); // H x W x K
                 results.Add(Maps(i, (int)images.Labels[i].item<long>(), (int)full.argmax(1).item<long>(), logits, images.Height, images.Width, upsample: false));
             }
-        }
-        finally
-        {
-            model.train(wasTraining);
         }
         return new TileHeatmapResult(options, "dense", images.ClassNames, results, (double)images.Count * images.Height * images.Width / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
     }

@@ -8,7 +8,7 @@ namespace Myopia.Tests.Analysis.LinearDynamics;
 /// canonical setup (16 x 16, 4 classes, lr 0.02, epsilon 1e-6) and its 1-D checks. One canonical run
 /// (6000 CNN steps, 40000 FCNN steps, single-threaded: about 20 s) serves several targets.
 /// </summary>
-[Collection(TorchThreadSettings.Name)]
+[Collection(GlobalTorchState.Name)]
 public class ReproductionTargetTests : IClassFixture<ReproductionTargetTests.CanonicalRun>
 {
     public sealed class CanonicalRun
