@@ -24,7 +24,8 @@ public sealed record TileHeatmapResult(TileHeatmapOptions Options, string Mode, 
 /// Tile heatmaps of the tile study: one T x T tile centred on every pixel (zero padding applied
 /// after normalization, i.e. the mean colour; even T pads T/2 before and T/2-1 after, odd T pads
 /// (T-1)/2 on each side), all tiles batched through the network in eval mode. With a stride s the
-/// map is computed on every s-th pixel and upsampled (bilinear values, nearest classes).
+/// tiles centred on pixels (i s, j s) are computed and the maps interpolated between them
+/// (bilinear for values, nearest for classes), so a coarse sample sits exactly on its pixel.
 /// </summary>
 public sealed class TileHeatmap(nn.Module<Tensor, Tensor> model, Normalization normalization, TileHeatmapOptions options)
 {
@@ -32,21 +33,33 @@ public sealed class TileHeatmap(nn.Module<Tensor, Tensor> model, Normalization n
     {
         if (options.Tile < 1) throw new MyopiaException($"tile must be positive, got {options.Tile}");
         if (options.Stride < 1) throw new MyopiaException($"stride must be >= 1, got {options.Stride}");
+        CheckTarget(images.ClassCount);
+        int s = options.Stride, h = images.Height, w = images.Width;
+        // Enough coarse samples that the last one reaches the last pixel; the extra tiles (centred
+        // past the border) need extra zero padding below and to the right.
+        int rows = (h - 1 + s - 1) / s + 1, columns = (w - 1 + s - 1) / s + 1;
+        var (top, bottom, left, right) = PatchLogits.PerPixelPadding(options.Tile);
+        var padding = (top, bottom + s * (rows - 1) - (h - 1), left, right + s * (columns - 1) - (w - 1));
+        int imagesPerChunk = Math.Max(1, options.PatchBatch * 4 / (rows * columns));
+
         var results = new List<ImageHeatmap>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long tiles = 0;
         using (new EvalModeScope(model))
         {
             using var normalizer = new Normalizer(normalization);
-            for (int i = 0; i < images.Count; i++)
+            for (int start = 0; start < images.Count; start += imagesPerChunk)
             {
                 using var scope = NewDisposeScope();
-                var x = normalizer.FromBytes(images.Images.narrow(0, i, 1));
-                var full = model.call(x);
-                var logits = PatchLogits.Compute(model, x, options.Tile, options.Stride, options.PatchBatch, PatchLogits.PerPixelPadding(options.Tile))[0]; // Ph x Pw x K
-                tiles += logits.shape[0] * logits.shape[1];
-                results.Add(Maps(i, (int)images.Labels[i].item<long>(), (int)full.argmax(1).item<long>(), logits, images.Height, images.Width));
-                progress?.Invoke(i + 1, images.Count);
+                int n = Math.Min(imagesPerChunk, images.Count - start);
+                var x = normalizer.FromBytes(images.Images.narrow(0, start, n));
+                var predictions = model.call(x).argmax(1).data<long>().ToArray();
+                var labels = images.Labels.narrow(0, start, n).data<long>().ToArray();
+                var logits = PatchLogits.Compute(model, x, options.Tile, s, options.PatchBatch, padding); // n x rows x columns x K
+                tiles += (long)n * rows * columns;
+                for (int i = 0; i < n; i++)
+                    results.Add(Maps(start + i, (int)labels[i], (int)predictions[i], logits[i], h, w, s));
+                progress?.Invoke(start + n, images.Count);
             }
         }
         return new TileHeatmapResult(options, "exact", images.ClassNames, results, tiles / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
@@ -60,6 +73,7 @@ public sealed class TileHeatmap(nn.Module<Tensor, Tensor> model, Normalization n
     {
         if (model is not ISpatialClassifier spatial)
             throw new MyopiaException("dense heatmaps need a model with global average pooling and a linear head (smallcnn, resnet18/34, vgg*); use the exact mode");
+        CheckTarget(images.ClassCount);
         var results = new List<ImageHeatmap>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using (new EvalModeScope(model))
@@ -73,39 +87,59 @@ public sealed class TileHeatmap(nn.Module<Tensor, Tensor> model, Normalization n
                 var map = spatial.SpatialLogits(x); // 1 x K x h x w
                 var upsampled = nn.functional.interpolate(map, [images.Height, images.Width], mode: InterpolationMode.Bilinear, align_corners: false);
                 var logits = upsampled[0].permute(1, 2, 0); // H x W x K
-                results.Add(Maps(i, (int)images.Labels[i].item<long>(), (int)full.argmax(1).item<long>(), logits, images.Height, images.Width, upsample: false));
+                results.Add(Maps(i, (int)images.Labels[i].item<long>(), (int)full.argmax(1).item<long>(), logits, images.Height, images.Width, stride: 1));
             }
         }
         return new TileHeatmapResult(options, "dense", images.ClassNames, results, (double)images.Count * images.Height * images.Width / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
     }
 
-    private ImageHeatmap Maps(int index, int label, int prediction, Tensor logits, int height, int width, bool upsample = true)
+    private void CheckTarget(int classes)
+    {
+        if (options.Target == HeatmapTarget.Class && options.Class is null)
+            throw new MyopiaException("--target class needs --class");
+        if (options.Class is { } c && (c < 0 || c >= classes))
+            throw new MyopiaException($"class {c} is out of range (0-{classes - 1})");
+    }
+
+    /// <summary>The maps of one image from its rows x columns x K logits, sampled every <paramref name="stride"/> pixels.</summary>
+    private ImageHeatmap Maps(int index, int label, int prediction, Tensor logits, int height, int width, int stride)
     {
         int target = options.Target switch
         {
             HeatmapTarget.Predicted => prediction,
             HeatmapTarget.Label => label,
-            _ => options.Class ?? throw new MyopiaException("--target class needs --class"),
+            _ => options.Class!.Value,
         };
-        if (target < 0 || target >= logits.shape[2]) throw new MyopiaException($"class {target} is out of range (0-{logits.shape[2] - 1})");
-        var values = logits.permute(2, 0, 1).unsqueeze(0); // 1 x K x Ph x Pw
-        bool resize = upsample && (values.shape[2] != height || values.shape[3] != width);
-        var probabilities = values.softmax(1);
-        var classes = values.argmax(1, keepdim: true).to_type(ScalarType.Float32);
-        if (resize)
+        var maxLogit = logits.max(2).values;
+        var classes = logits.argmax(2);
+        var classLogit = logits.select(2, target);
+        var probability = logits.softmax(2).select(2, target);
+        if (stride > 1)
         {
-            values = nn.functional.interpolate(values, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
-            probabilities = nn.functional.interpolate(probabilities, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
-            classes = nn.functional.interpolate(classes, [height, width], mode: InterpolationMode.Nearest);
+            maxLogit = Interpolate(maxLogit, stride, height, width);
+            classLogit = Interpolate(classLogit, stride, height, width);
+            probability = Interpolate(probability, stride, height, width);
+            classes = classes.index_select(0, NearestSample(height, stride)).index_select(1, NearestSample(width, stride));
         }
-        var maxLogit = values.max(1).values[0];
-        var classMap = classes[0, 0].to_type(ScalarType.Int32);
+        var classMap = classes.to_type(ScalarType.Int32);
         var masked = where(classMap.eq(target), maxLogit, zeros_like(maxLogit));
+        static float[] Floats(Tensor t) => t.contiguous().data<float>().ToArray();
         return new ImageHeatmap(index, label, prediction, target, height, width,
-            maxLogit.data<float>().ToArray(), masked.data<float>().ToArray(),
-            probabilities[0, target].contiguous().data<float>().ToArray(), values[0, target].contiguous().data<float>().ToArray(),
-            classMap.contiguous().data<int>().ToArray());
+            Floats(maxLogit), Floats(masked), Floats(probability), Floats(classLogit), classMap.contiguous().data<int>().ToArray());
     }
+
+    /// <summary>Bilinear between samples at pixels 0, s, 2s, ...: pixel y reads the coarse map at y / s.</summary>
+    private static Tensor Interpolate(Tensor coarse, int stride, int height, int width)
+    {
+        long rows = coarse.shape[0], columns = coarse.shape[1];
+        var fine = nn.functional.interpolate(coarse.unsqueeze(0).unsqueeze(0), [stride * (rows - 1) + 1, stride * (columns - 1) + 1],
+            mode: InterpolationMode.Bilinear, align_corners: true);
+        return fine[0, 0].narrow(0, 0, height).narrow(1, 0, width);
+    }
+
+    /// <summary>For each of <paramref name="length"/> pixels, the index of the nearest sample (round(y / s)).</summary>
+    private static Tensor NearestSample(int length, int stride) =>
+        tensor(Enumerable.Range(0, length).Select(y => (long)((y + stride / 2) / stride)).ToArray());
 
     /// <summary>How far a dense map agrees with the exact one: equal argmax class, and Pearson correlation of the class-of-interest logit.</summary>
     public static (double ClassAgreement, double LogitCorrelation) Agreement(TileHeatmapResult exact, TileHeatmapResult dense)
