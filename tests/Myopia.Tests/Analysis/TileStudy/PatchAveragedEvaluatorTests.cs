@@ -33,6 +33,28 @@ public class PatchAveragedEvaluatorTests
     }
 
     [Fact]
+    public void TopOneAndTopFiveAreThoseOfTheMeanLogits()
+    {
+        manual_seed(4);
+        using var model = ModelRegistry.Create("smallcnn", 8);
+        const int n = 40;
+        using var images = randn(n, 3, 12, 12);
+        using var labels = randint(0, 8, [n], dtype: ScalarType.Int64);
+        var evaluator = new PatchAveragedEvaluator(model, Myopia.Data.Normalization.Identity(3), tile: 9, patchBatch: 20); // 16 patches per image: chunks of 5 images
+        var result = evaluator.Evaluate(images, labels, Enumerable.Range(0, 8).Select(c => $"c{c}").ToArray());
+
+        using var mean = evaluator.MeanLogits(images);
+        using var top5 = mean.topk(5, dim: 1).indexes;
+        using var hits = top5.eq(labels.unsqueeze(1));
+        double top1 = hits.narrow(1, 0, 1).sum().item<long>() / (double)n, top5Rate = hits.sum().item<long>() / (double)n;
+        Assert.Equal(n, result.Count);
+        Assert.Equal(top1, result.Top1, 9);
+        Assert.Equal(top5Rate, result.Top5, 9);
+        Assert.True(result.Top5 >= result.Top1);
+        Assert.Equal("patches-t9", result.Mode);
+    }
+
+    [Fact]
     public void PatchesAreCutRowsFirstNotTransposed()
     {
         // A "model" that returns the patch's top-left pixel: logits of patch (i, j) must be x[i, j].
