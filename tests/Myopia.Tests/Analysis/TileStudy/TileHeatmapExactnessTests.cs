@@ -19,15 +19,16 @@ public class TileHeatmapExactnessTests
     }
 
     [Theory]
-    [InlineData(4)]
-    [InlineData(5)]
-    public void EveryMapEqualsAPerPixelLoop(int tile)
+    [InlineData(4, 16)]  // one image per chunk, its tiles in pieces of 16
+    [InlineData(5, 64)]  // all three images in one chunk, one image per batch of tiles
+    [InlineData(5, 200)] // three images per batch of tiles
+    public void EveryMapEqualsAPerPixelLoop(int tile, int patchBatch)
     {
         manual_seed(11);
         using var model = ModelRegistry.Create("smallcnn", 4);
         const int h = 7, w = 9;
         using var images = RandomImages(3, h, w, 4);
-        var result = new TileHeatmap(model, Norm, new TileHeatmapOptions(tile, Target: HeatmapTarget.Label, PatchBatch: 16)).Compute(images);
+        var result = new TileHeatmap(model, Norm, new TileHeatmapOptions(tile, Target: HeatmapTarget.Label, PatchBatch: patchBatch)).Compute(images);
         Assert.Equal(3, result.Images.Count);
 
         model.eval();
