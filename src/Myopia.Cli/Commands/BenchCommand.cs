@@ -53,7 +53,6 @@ public static class BenchCommand
                 Progress = line => Console.Error.WriteLine(line),
             };
             var result = comparison.Run();
-            if (result.PeerNote is { } note && peer is not null) Console.Error.WriteLine($"PyTorch peer skipped: {note}");
             PrintTable(result);
             if (parse.GetValue(json)) JsonOutput.Print(result);
             return 0;

@@ -64,7 +64,7 @@ public sealed class PytorchPeer(string script, string python = PytorchPeer.Syste
         }
         catch (Win32Exception)
         {
-            throw new PeerUnavailableException($"{python} not found; install Debian's python3-torch for the PyTorch peer");
+            throw new PeerUnavailableException($"{python} not found; the PyTorch peer needs python3-torch (apt-get install python3-torch)");
         }
         using (process)
         {

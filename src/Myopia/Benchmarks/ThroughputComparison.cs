@@ -7,6 +7,14 @@ namespace Myopia.Benchmarks;
 /// figures drift; the two peers therefore alternate (M P, P M, M P, ...) and each ratio is the
 /// median of the per-repeat ratios, which cancels drift slower than one pair of runs.
 /// </summary>
+/// <remarks>
+/// Both libtorch builds parallelise with GNU OpenMP, whose threads spin at every barrier before they
+/// sleep. When other jobs hold the cores, a two-thread team then spends most of its time waiting for
+/// its descheduled partner: on the project's shared 2-core machine training ran 3-6x slower with 2
+/// threads than with 1, and single pairs of runs differed by up to 4x either way. Run with
+/// OMP_WAIT_POLICY=PASSIVE (inherited by the peer) or --threads 1 for stable ratios there; the
+/// policy in force is recorded in the result.
+/// </remarks>
 public sealed class ThroughputComparison(ThroughputOptions options, PytorchPeer? peer, int repeats = 3)
 {
     /// <summary>Receives one line per finished run (for progress on stderr).</summary>
@@ -50,12 +58,15 @@ public sealed class ThroughputComparison(ThroughputOptions options, PytorchPeer?
         var myopia = Median(runs.Select(p => p.Myopia).ToList());
         var paired = runs.Where(p => p.Pytorch is not null).ToList();
         if (paired.Count == 0)
-            return new ThroughputComparisonResult(myopia, null, null, null, repeats, runs, peerNote);
+            return new ThroughputComparisonResult(myopia, null, null, null, repeats, runs, peerNote, WaitPolicy);
         var pytorch = Median(paired.Select(p => p.Pytorch!).ToList());
         var trainRatio = Median(paired.Select(p => p.Myopia.TrainImgS / p.Pytorch!.TrainImgS));
         var evalRatio = Median(paired.Select(p => p.Myopia.EvalImgS / p.Pytorch!.EvalImgS));
-        return new ThroughputComparisonResult(myopia, pytorch, Math.Round(trainRatio, 3), Math.Round(evalRatio, 3), repeats, runs, peerNote);
+        return new ThroughputComparisonResult(myopia, pytorch, Math.Round(trainRatio, 3), Math.Round(evalRatio, 3), repeats, runs, peerNote, WaitPolicy);
     }
+
+    /// <summary>OMP_WAIT_POLICY as both peers see it (null: OpenMP's default, spinning).</summary>
+    private static string? WaitPolicy => Environment.GetEnvironmentVariable("OMP_WAIT_POLICY");
 
     private ThroughputResult RunMine(ThroughputOptions same, int r)
     {
@@ -93,4 +104,5 @@ public sealed record ThroughputComparisonResult(
     double? EvalRatio,
     int Repeats,
     IReadOnlyList<ThroughputPair> Runs,
-    string? PeerNote);
+    string? PeerNote,
+    string? OmpWaitPolicy);
