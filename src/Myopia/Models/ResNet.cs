@@ -48,30 +48,12 @@ public sealed class ResNet : Module<Tensor, Tensor>, ISpatialClassifier
         head = Linear(cin, classes);
         ReceptiveField = Models.ReceptiveField.Of(layers);
         RegisterComponents();
-        InitializeLikeTorchvision();
+        TorchvisionInit.Apply(this);
     }
 
     /// <summary>113 pixels for ResNet18, 229 for ResNet34: larger than a CIFAR image, so it is the
     /// effective, not the theoretical, field that tile training shrinks.</summary>
     public int ReceptiveField { get; }
-
-    private void InitializeLikeTorchvision()
-    {
-        using var _ = no_grad();
-        foreach (var module in modules())
-        {
-            switch (module)
-            {
-                case Conv2d conv:
-                    init.kaiming_normal_(conv.weight, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
-                    break;
-                case BatchNorm2d bn:
-                    init.ones_(bn.weight);
-                    init.zeros_(bn.bias);
-                    break;
-            }
-        }
-    }
 
     private Tensor Features(Tensor x)
     {

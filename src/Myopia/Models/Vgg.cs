@@ -62,34 +62,11 @@ public sealed class Vgg : Module<Tensor, Tensor>, ISpatialClassifier
         head = Linear(cin, classes);
         ReceptiveField = Models.ReceptiveField.Of(geometry);
         RegisterComponents();
-        InitializeLikeTorchvision();
+        TorchvisionInit.Apply(this, linearLayers: true);
     }
 
     /// <summary>Theoretical field of one position of the final map (VGG16: 212 pixels).</summary>
     public int ReceptiveField { get; }
-
-    private void InitializeLikeTorchvision()
-    {
-        using var _ = no_grad();
-        foreach (var module in modules())
-        {
-            switch (module)
-            {
-                case Conv2d conv:
-                    init.kaiming_normal_(conv.weight, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
-                    init.zeros_(conv.bias);
-                    break;
-                case BatchNorm2d bn:
-                    init.ones_(bn.weight);
-                    init.zeros_(bn.bias);
-                    break;
-                case Linear linear:
-                    init.normal_(linear.weight, 0, 0.01);
-                    init.zeros_(linear.bias);
-                    break;
-            }
-        }
-    }
 
     public override Tensor forward(Tensor x)
     {
