@@ -10,7 +10,7 @@ public static class CommonOptions
 {
     public static Option<string> Data(string defaultValue = "synthetic") => new("--data")
     {
-        Description = "dataset name (synthetic, cifar10, cifar100, stl10, mnist, fashion-mnist, tiny-imagenet, imagefolder)",
+        Description = "dataset name (synthetic, cifar10, cifar100, stl10, mnist, fashion-mnist, tiny-imagenet, imagefolder); the synthetic set takes options, e.g. synthetic:train_count=1000,motif_contrast=0.5",
         DefaultValueFactory = _ => defaultValue,
     };
 

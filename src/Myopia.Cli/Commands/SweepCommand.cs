@@ -1,3 +1,5 @@
+using Myopia.Data;
+using Myopia.Data.Synthetic;
 using System.CommandLine;
 using System.Text.Json;
 using Myopia.Analysis.TileStudy;
@@ -92,9 +94,8 @@ public static class SweepCommand
                 System.Console.Error.WriteLine(e.Message);
                 return 130;
             }
-            var preset = parse.GetValue(theory) ?? spec.Base.Data;
             int side = ImageSide(result);
-            SweepFigures.Write(result, PatchErrorPresets.TryGet(preset), side);
+            SweepFigures.Write(result, TheoryFor(spec, parse.GetValue(theory)), side);
             SweepFigures.WriteReport(result, spec);
             HtmlReport.Write(result.SweepDir);
             if (parse.GetValue(json)) JsonOutput.Print(result);
@@ -102,6 +103,19 @@ public static class SweepCommand
             return 0;
         });
         return command;
+    }
+
+    // The err(t) preset drawn over the sweep: the named one, else the dataset's own, with N set to
+    // the training images the runs really used (--train-limit, or a synthetic set's train_count).
+    private static PatchErrorParameters? TheoryFor(SweepSpec spec, string? named)
+    {
+        var (dataName, dataOptions) = DatasetCatalog.ParseName(spec.Base.Data);
+        var preset = PatchErrorPresets.TryGet(named ?? dataName);
+        if (preset is null || named is not null) return preset;
+        double n = preset.N;
+        if (dataName == DatasetCatalog.Synthetic) n = SyntheticOptions.Parse(dataOptions).TrainCount;
+        if (spec.Base.TrainLimit is { } limit) n = Math.Min(n, limit);
+        return n == preset.N ? preset : preset with { Name = $"{preset.Name}, N = {n:N0}", N = n };
     }
 
     // The image side of the sweep's dataset, read from any run's checkpoint.

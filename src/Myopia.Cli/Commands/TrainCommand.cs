@@ -72,7 +72,11 @@ public static class TrainCommand
     }
 
     public static string DefaultRunDir(TrainOptions o) =>
-        Path.Combine("runs", $"{o.Data}-{o.Model}-{(o.Tile is { } t ? $"t{t}" : "full")}-s{o.Seed}");
+        Path.Combine("runs", $"{SafeName(o.Data)}-{o.Model}-{(o.Tile is { } t ? $"t{t}" : "full")}-s{o.Seed}");
+
+    // "synthetic:train_count=1000" becomes "synthetic_train_count_1000": a plain folder name.
+    private static string SafeName(string data) =>
+        new(data.Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' ? c : '_').ToArray());
 
     /// <summary>Trains with progress on stderr, Ctrl-C checkpointing, and writes plots and a report into the run folder.</summary>
     public static TrainingResult Train(TrainOptions options, string outDir, bool resume, string? commandLine, string? label = null)

@@ -65,6 +65,17 @@ public static class DatasetCatalog
         Find(name) ?? throw new MyopiaException($"unknown dataset '{name}'; known datasets: {string.Join(", ", Names)}");
 
     /// <summary>
+    /// Splits a dataset name into the catalog name and its options: "synthetic:train_count=1000"
+    /// gives ("synthetic", "train_count=1000"). Only the embedded generator takes options, so a
+    /// run's recorded dataset name is enough to rebuild exactly the data it was trained on.
+    /// </summary>
+    public static (string Name, string? Options) ParseName(string name)
+    {
+        var colon = name.IndexOf(':');
+        return colon < 0 ? (name.Trim(), null) : (name[..colon].Trim(), name[(colon + 1)..].Trim());
+    }
+
+    /// <summary>
     /// Loads a dataset by catalog name. <paramref name="dataDir"/> is the dataset folder, a folder
     /// containing it or its archive, or the archive itself; null searches $MYOPIA_DATA and
     /// ~/.myopia/data/&lt;name&gt;. Decoded images are cached under $MYOPIA_CACHE (or ~/.cache/myopia),
@@ -76,9 +87,12 @@ public static class DatasetCatalog
     /// <summary>Like <see cref="Load(string, string?, Action{string}?)"/>, also telling which format and source were used.</summary>
     public static LoadedDataset LoadWithSource(string name, string? dataDir, Action<string>? log = null, DatasetCache? cache = null)
     {
-        var info = Get(name);
+        var (baseName, options) = ParseName(name);
+        var info = Get(baseName);
         if (info.IsEmbedded)
-            return new LoadedDataset(info.Name, info.Format, "generated", false, SyntheticDataset.Generate(new SyntheticOptions()));
+            return new LoadedDataset(info.Name, info.Format, "generated", false, SyntheticDataset.Generate(SyntheticOptions.Parse(options)));
+        if (options is not null)
+            throw new MyopiaException($"dataset '{info.Name}' takes no options (only '{Synthetic}:key=value,...' does)");
         var tree = DatasetLocator.Locate(info, dataDir);
         return DatasetLoader.Load(info.Name, tree, info.CreateReaders(), cache ?? DatasetCache.Default, log);
     }

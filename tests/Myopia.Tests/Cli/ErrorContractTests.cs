@@ -48,4 +48,8 @@ public class ErrorContractTests
     [Fact]
     public void TileLargerThanTheImageIsRejected() =>
         AssertOneLineError(CliProcess.Run("train", "--data", "synthetic", "--tile", "64", "--epochs", "1", "--out", Path.Combine(Path.GetTempPath(), $"myopia-big-{Guid.NewGuid():N}")), "larger than");
+
+    [Fact]
+    public void UnknownSyntheticOptionIsRejected() =>
+        AssertOneLineError(CliProcess.Run("train", "--data", "synthetic:motif_contrst=0.5", "--epochs", "1", "--out", Path.Combine(Path.GetTempPath(), $"myopia-syn-{Guid.NewGuid():N}")), "motif_contrst");
 }
