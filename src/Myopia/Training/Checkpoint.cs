@@ -111,6 +111,7 @@ public static class Checkpoint
     /// <summary>Reads at most a given number of bytes of an underlying stream.</summary>
     private sealed class BoundedStream(Stream inner, long length) : Stream
     {
+        private readonly long total = length;
         private long remaining = length;
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -121,8 +122,8 @@ public static class Checkpoint
         public override bool CanRead => true;
         public override bool CanSeek => false;
         public override bool CanWrite => false;
-        public override long Length => length;
-        public override long Position { get => length - remaining; set => throw new NotSupportedException(); }
+        public override long Length => total;
+        public override long Position { get => total - remaining; set => throw new NotSupportedException(); }
         public override void Flush() { }
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
