@@ -148,10 +148,10 @@ public static class SweepCommand
     private static void Show(SweepResult result)
     {
         var table = new Table().Title($"Sweep on {result.Dataset}: test accuracy (mean over seeds)")
-            .AddColumns("model", "tile", "runs", "full images (A)", "± std", "patch-averaged (B)", "best epoch acc");
+            .AddColumns("model", "tile", "runs", "full images (A)", "± std", "patch-averaged (B)", "A, best epoch", "B, best epoch");
         foreach (var c in result.Cells)
             table.AddRow(c.Model, c.Tile == 0 ? "full" : c.Tile.ToString(), c.Runs.ToString(), $"{c.MeanAcc:P2}", $"{c.StdAcc:P2}",
-                c.MeanPatchAcc is { } p ? $"{p:P2}" : "-", $"{c.MeanBestAcc:P2}");
+                c.MeanPatchAcc is { } p ? $"{p:P2}" : "-", $"{c.MeanBestAcc:P2}", c.MeanBestPatchAcc is { } bp ? $"{bp:P2}" : "-");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"{result.Ran} runs trained, {result.Skipped} already done; results in {result.SweepDir}");
     }

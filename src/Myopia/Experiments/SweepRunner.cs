@@ -68,27 +68,31 @@ public sealed class SweepRunner(SweepSpec spec, string sweepDir)
     {
         var dir = RunDir(p);
         var summary = JsonOutput.Deserialize<TrainingResult>(File.ReadAllText(Path.Combine(dir, "summary.json")));
-        var patch = PatchResult(p, dir, loadData);
         var f = summary.Final!;
         var b = summary.Best!;
+        var patch = PatchResult(p, dir, Checkpoint.FileName, "patch-eval.json", loadData);
+        // Mode B of the best epoch (by mode A, as the study's max-over-epochs): the final one when they coincide.
+        var bestPatch = b.Epoch == f.Epoch ? patch : PatchResult(p, dir, Checkpoint.BestFileName, "patch-eval-best.json", loadData);
         return new SweepRow(p.Name, p.Options.Model, p.Options.Tile ?? 0, p.Options.Seed, p.Extra, summary.CompletedEpochs,
-            f.TestAcc, b.TestAcc, b.Epoch, f.TestTop5, patch?.Top1, patch?.Top5, summary.TotalSeconds);
+            f.TestAcc, b.TestAcc, b.Epoch, f.TestTop5, patch?.Top1, patch?.Top5, summary.TotalSeconds, bestPatch?.Top1);
     }
 
-    // Mode B once per run, cached in the run folder so a re-run of the sweep does not recompute it.
-    private EvaluationResult? PatchResult(SweepPoint p, string dir, Func<TrainOptions, DatasetSplits> loadData)
+    // Mode B once per run and checkpoint, cached in the run folder so a re-run of the sweep does not recompute it.
+    private EvaluationResult? PatchResult(SweepPoint p, string dir, string checkpointFile, string cacheFile, Func<TrainOptions, DatasetSplits> loadData)
     {
         if (PatchEvaluator is null || spec.PatchStride <= 0 || p.Options.Tile is null) return null;
-        var cache = Path.Combine(dir, "patch-eval.json");
+        var cache = Path.Combine(dir, cacheFile);
         if (File.Exists(cache)) return JsonOutput.Deserialize<EvaluationResult>(File.ReadAllText(cache));
+        var checkpoint = Path.Combine(dir, checkpointFile);
+        if (!File.Exists(checkpoint)) return null;
         using var data = loadData(p.Options);
         var test = spec.PatchTestLimit is { } n && n < data.Test.Count ? data.Test.Take(n) : null;
         try
         {
-            var (info, model) = Checkpoint.Load(Path.Combine(dir, Checkpoint.FileName));
+            var (info, model) = Checkpoint.Load(checkpoint);
             using (model)
             {
-                Log?.Invoke($"{p.Name}: patch-averaged evaluation (T={p.Options.Tile})");
+                Log?.Invoke($"{p.Name}: patch-averaged evaluation of {checkpointFile} (T={p.Options.Tile}, epoch {info.CompletedEpochs})");
                 var r = PatchEvaluator(model, info, test ?? data.Test, p.Options.Tile.Value);
                 if (r is not null) JsonOutput.WriteFile(cache, r);
                 return r;
@@ -108,9 +112,13 @@ public sealed class SweepRunner(SweepSpec spec, string sweepDir)
             var acc = g.Select(r => r.FinalAcc).ToArray();
             double mean = acc.Average();
             double std = acc.Length > 1 ? Math.Sqrt(acc.Sum(a => (a - mean) * (a - mean)) / (acc.Length - 1)) : 0;
-            var patch = g.Where(r => r.PatchAcc is not null).Select(r => r.PatchAcc!.Value).ToArray();
+            double? MeanOf(Func<SweepRow, double?> value)
+            {
+                var v = g.Select(value).Where(x => x is not null).Select(x => x!.Value).ToArray();
+                return v.Length > 0 ? v.Average() : null;
+            }
             return new SweepCell(g.Key.Model, g.Key.Tile, acc.Length, mean, std, acc.Min(), acc.Max(),
-                patch.Length > 0 ? patch.Average() : null, g.Average(r => r.BestAcc));
+                MeanOf(r => r.PatchAcc), g.Average(r => r.BestAcc), MeanOf(r => r.BestPatchAcc));
         }).ToList();
 
     private void Write(SweepResult result)

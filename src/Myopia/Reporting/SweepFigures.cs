@@ -37,9 +37,10 @@ public static class SweepFigures
         var md = new StringBuilder($"# Tile sweep on {result.Dataset}\n\n");
         md.AppendLine(string.Create(c, $"{result.Rows.Count} runs ({string.Join(", ", spec.Models)}; tiles {string.Join(", ", spec.Tiles.Select(t => t == 0 ? "full" : t.ToString()))}; seeds {string.Join(", ", spec.Seeds)}), {spec.Base.Epochs} epochs each. Accuracies on the test set: mode A = full images through the network, mode B = mean logits over stride-{spec.PatchStride} tiles."));
         md.AppendLine();
-        md.AppendLine("| model | tile | runs | mode A (final) | ± std | best epoch | mode B |").AppendLine("|---|---|---|---|---|---|---|");
+        md.AppendLine("| model | tile | runs | mode A (final) | ± std | mode A (best epoch) | mode B (final) | mode B (best epoch) |").AppendLine("|---|---|---|---|---|---|---|---|");
+        string Pct(double? v) => v is { } x ? string.Create(c, $"{100 * x:F2}%") : "-";
         foreach (var cell in result.Cells)
-            md.AppendLine(string.Create(c, $"| {cell.Model} | {(cell.Tile == 0 ? "full" : cell.Tile.ToString())} | {cell.Runs} | {100 * cell.MeanAcc:F2}% | {100 * cell.StdAcc:F2} | {100 * cell.MeanBestAcc:F2}% | {(cell.MeanPatchAcc is { } p ? $"{100 * p:F2}%" : "-")} |"));
+            md.AppendLine(string.Create(c, $"| {cell.Model} | {(cell.Tile == 0 ? "full" : cell.Tile.ToString())} | {cell.Runs} | {Pct(cell.MeanAcc)} | {100 * cell.StdAcc:F2} | {Pct(cell.MeanBestAcc)} | {Pct(cell.MeanPatchAcc)} | {Pct(cell.MeanBestPatchAcc)} |"));
         md.AppendLine();
         foreach (var model in result.Cells.Select(x => x.Model).Distinct())
         {

@@ -44,6 +44,10 @@ public class SweepRunnerTests : IDisposable
         Assert.Equal(4, first.Ran.Count);
         Assert.Equal(4, result.Rows.Count);
         Assert.All(result.Rows.Where(r => r.Tile == 8), r => Assert.NotNull(r.PatchAcc));
+        // Mode B is also reported for the best epoch's checkpoint (the same result when best = final).
+        Assert.All(result.Rows.Where(r => r.Tile == 8), r => Assert.NotNull(r.BestPatchAcc));
+        Assert.All(result.Rows.Where(r => r.Tile == 8 && r.BestEpoch == r.Epochs), r => Assert.Equal(r.PatchAcc, r.BestPatchAcc));
+        Assert.Contains("best_patch_acc", File.ReadAllLines(Path.Combine(root, SweepRunner.ResultsCsv))[0]);
         Assert.Equal(5, File.ReadAllLines(Path.Combine(root, SweepRunner.ResultsCsv)).Length);
 
         var second = new CountingExecutor(new InProcessSweepExecutor(load));
