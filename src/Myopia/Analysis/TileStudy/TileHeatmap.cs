@@ -42,26 +42,9 @@ public sealed class TileHeatmap(nn.Module<Tensor, Tensor> model, Normalization n
         var padding = (top, bottom + s * (rows - 1) - (h - 1), left, right + s * (columns - 1) - (w - 1));
         int imagesPerChunk = Math.Max(1, options.PatchBatch * 4 / (rows * columns));
 
-        var results = new List<ImageHeatmap>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        long tiles = 0;
-        using (new EvalModeScope(model))
-        {
-            using var normalizer = new Normalizer(normalization);
-            for (int start = 0; start < images.Count; start += imagesPerChunk)
-            {
-                using var scope = NewDisposeScope();
-                int n = Math.Min(imagesPerChunk, images.Count - start);
-                var x = normalizer.FromBytes(images.Images.narrow(0, start, n));
-                var predictions = model.call(x).argmax(1).data<long>().ToArray();
-                var labels = images.Labels.narrow(0, start, n).data<long>().ToArray();
-                var logits = PatchLogits.Compute(model, x, options.Tile, s, options.PatchBatch, padding); // n x rows x columns x K
-                tiles += (long)n * rows * columns;
-                for (int i = 0; i < n; i++)
-                    results.Add(Maps(start + i, (int)labels[i], (int)predictions[i], logits[i], h, w, s));
-                progress?.Invoke(start + n, images.Count);
-            }
-        }
+        var results = MapChunks(images, imagesPerChunk, s, x => PatchLogits.Compute(model, x, options.Tile, s, options.PatchBatch, padding), progress);
+        long tiles = (long)images.Count * rows * columns;
         return new TileHeatmapResult(options, "exact", images.ClassNames, results, tiles / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
     }
 
@@ -74,13 +57,27 @@ public sealed class TileHeatmap(nn.Module<Tensor, Tensor> model, Normalization n
         if (model is not ISpatialClassifier spatial)
             throw new MyopiaException("dense heatmaps need a model with global average pooling and a linear head (smallcnn, resnet18/34, vgg*); use the exact mode");
         CheckTarget(images.ClassCount);
-        var results = new List<ImageHeatmap>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        // The upsampled logits are K values per pixel: 64 CIFAR images at a time, one 256 x 256 image.
+        int imagesPerChunk = Math.Max(1, 65_536 / (images.Height * images.Width));
+        var results = MapChunks(images, imagesPerChunk, 1, x =>
+        {
+            var map = spatial.SpatialLogits(x); // n x K x h x w
+            var upsampled = nn.functional.interpolate(map, [images.Height, images.Width], mode: InterpolationMode.Bilinear, align_corners: false);
+            return upsampled.permute(0, 2, 3, 1); // n x H x W x K
+        });
+        return new TileHeatmapResult(options, "dense", images.ClassNames, results, (double)images.Count * images.Height * images.Width / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
+    }
+
+    // Both modes: normalize a chunk of images, take the full-image prediction, compute the chunk's
+    // n x rows x columns x K logit grid (sampled every `stride` pixels), and turn each image's grid into maps.
+    private List<ImageHeatmap> MapChunks(ImageDataset images, int imagesPerChunk, int stride, Func<Tensor, Tensor> logitGrid,
+        Action<long, long>? progress = null)
+    {
+        var results = new List<ImageHeatmap>();
         using (new EvalModeScope(model))
         {
             using var normalizer = new Normalizer(normalization);
-            // The upsampled logits are K values per pixel: 64 CIFAR images at a time, one 256 x 256 image.
-            int imagesPerChunk = Math.Max(1, 65_536 / (images.Height * images.Width));
             for (int start = 0; start < images.Count; start += imagesPerChunk)
             {
                 using var scope = NewDisposeScope();
@@ -88,14 +85,13 @@ public sealed class TileHeatmap(nn.Module<Tensor, Tensor> model, Normalization n
                 var x = normalizer.FromBytes(images.Images.narrow(0, start, n));
                 var predictions = model.call(x).argmax(1).data<long>().ToArray();
                 var labels = images.Labels.narrow(0, start, n).data<long>().ToArray();
-                var map = spatial.SpatialLogits(x); // n x K x h x w
-                var upsampled = nn.functional.interpolate(map, [images.Height, images.Width], mode: InterpolationMode.Bilinear, align_corners: false);
-                var logits = upsampled.permute(0, 2, 3, 1); // n x H x W x K
+                var logits = logitGrid(x);
                 for (int i = 0; i < n; i++)
-                    results.Add(Maps(start + i, (int)labels[i], (int)predictions[i], logits[i], images.Height, images.Width, stride: 1));
+                    results.Add(Maps(start + i, (int)labels[i], (int)predictions[i], logits[i], images.Height, images.Width, stride));
+                progress?.Invoke(start + n, images.Count);
             }
         }
-        return new TileHeatmapResult(options, "dense", images.ClassNames, results, (double)images.Count * images.Height * images.Width / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
+        return results;
     }
 
     private void CheckTarget(int classes)
