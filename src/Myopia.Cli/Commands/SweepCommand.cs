@@ -148,7 +148,8 @@ public static class SweepCommand
     private static void Show(SweepResult result)
     {
         var table = new Table().Title($"Sweep on {result.Dataset}: test accuracy (mean over seeds)")
-            .AddColumns("model", "tile", "runs", "full images (A)", "± std", "patch-averaged (B)", "A, best epoch", "B, best epoch");
+            .AddColumns("model", "tile", "runs", "A", "± std", "B", "A best", "B best")
+            .Caption("A: full test images through the net; B: mean logits over every tile; best: the epoch with the highest A");
         foreach (var c in result.Cells)
             table.AddRow(c.Model, c.Tile == 0 ? "full" : c.Tile.ToString(), c.Runs.ToString(), $"{c.MeanAcc:P2}", $"{c.StdAcc:P2}",
                 c.MeanPatchAcc is { } p ? $"{p:P2}" : "-", $"{c.MeanBestAcc:P2}", c.MeanBestPatchAcc is { } bp ? $"{bp:P2}" : "-");

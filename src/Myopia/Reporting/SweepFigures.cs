@@ -19,16 +19,17 @@ public static class SweepFigures
             double[] t = cells.Select(c => (double)(c.Tile == 0 ? imageSide : c.Tile)).ToArray();
             series.Add(($"{model}: full images through the tile-trained net (A)", t,
                 cells.Select(c => 1 - c.MeanAcc).ToArray(), cells.Select(c => 1 - c.MaxAcc).ToArray(), cells.Select(c => 1 - c.MinAcc).ToArray()));
-            var withPatches = cells.Where(c => c.MeanPatchAcc is not null).ToList();
-            if (withPatches.Count > 0)
-            {
-                var e = withPatches.Select(c => 1 - c.MeanPatchAcc!.Value).ToArray();
-                series.Add(($"{model}: patch-averaged logits (B)", withPatches.Select(c => (double)c.Tile).ToArray(), e, e, e));
-            }
+            // Mode B per tile, with its own spread over seeds.
+            var patches = result.Rows.Where(r => r.Model == model && r.PatchAcc is not null)
+                .GroupBy(r => r.Tile).OrderBy(g => g.Key)
+                .Select(g => (Tile: (double)g.Key, Errors: g.Select(r => 1 - r.PatchAcc!.Value).ToArray())).ToList();
+            if (patches.Count > 0)
+                series.Add(($"{model}: patch-averaged logits (B)", patches.Select(p => p.Tile).ToArray(),
+                    patches.Select(p => p.Errors.Average()).ToArray(), patches.Select(p => p.Errors.Min()).ToArray(), patches.Select(p => p.Errors.Max()).ToArray()));
         }
         var curve = theory is null ? null : PatchErrorModel.Curve(theory with { H = imageSide });
         TileStudyPlots.ErrorVersusTile(series, curve, $"Test error vs training tile size, {result.Dataset} (mean and min-max over seeds)",
-            Path.Combine(result.SweepDir, ErrorFigure));
+            imageSide, Path.Combine(result.SweepDir, ErrorFigure));
     }
 
     public static void WriteReport(SweepResult result, SweepSpec spec)

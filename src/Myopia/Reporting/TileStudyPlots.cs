@@ -28,7 +28,7 @@ public static class TileStudyPlots
     /// over seeds; the full-image setting is drawn at t = image side. The err(t) curve is overlaid when given.
     /// </summary>
     public static void ErrorVersusTile(IReadOnlyList<(string Label, double[] Tiles, double[] Mean, double[] Low, double[] High)> series,
-        PatchErrorCurve? theory, string title, string path)
+        PatchErrorCurve? theory, string title, int imageSide, string path)
     {
         var plot = new Plot();
         for (int i = 0; i < series.Count; i++)
@@ -55,8 +55,14 @@ public static class TileStudyPlots
             curve.LegendText = $"err(t) model ({theory.Parameters.Name}), min at t={theory.TMin:F1}";
         }
         plot.Axes.SetLimitsY(0, 1);
+        plot.Axes.SetLimitsX(0, imageSide + imageSide / 16.0);
+        // Ticks every few pixels, the image side named as the full-image point.
+        int step = imageSide <= 32 ? 4 : imageSide <= 64 ? 8 : 16;
+        var ticks = Enumerable.Range(0, imageSide / step + 1).Select(k => k * step).Where(t => t < imageSide)
+            .Select(t => new Tick(t, t.ToString())).Append(new Tick(imageSide, $"{imageSide} (full)")).ToArray();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
         plot.Title(title);
-        plot.XLabel("training tile side T (pixels; the last point is the full image)");
+        plot.XLabel("training tile side T (pixels)");
         plot.YLabel("test error");
         plot.ShowLegend(Alignment.UpperRight);
         PlotFile.Save(plot, path);
