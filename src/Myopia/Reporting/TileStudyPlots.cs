@@ -67,6 +67,25 @@ public static class TileStudyPlots
         plot.ShowLegend(Alignment.UpperRight);
         PlotFile.Save(plot, path);
     }
+
+    /// <summary>One line per labelled series against epoch, coloured from small tiles (dark) to full images (light).</summary>
+    public static void Curves(IReadOnlyList<(string Label, double[] Epochs, double[] Values)> lines, string title, string yLabel, string path)
+    {
+        var plot = new Plot();
+        var colormap = new ScottPlot.Colormaps.Viridis();
+        for (int i = 0; i < lines.Count; i++)
+        {
+            var line = plot.Add.Scatter(lines[i].Epochs, lines[i].Values, colormap.GetColor(lines.Count == 1 ? 0 : 0.9 * i / (lines.Count - 1)));
+            line.LegendText = lines[i].Label;
+            line.LineWidth = 2;
+            line.MarkerSize = lines[i].Epochs.Length <= 30 ? 5 : 0;
+        }
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.YLabel(yLabel);
+        plot.ShowLegend(Alignment.UpperRight);
+        PlotFile.Save(plot, path);
+    }
 }
 
 /// <summary>The agreement figure: full-image model on tiles, against tile size.</summary>

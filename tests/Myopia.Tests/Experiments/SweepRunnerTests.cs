@@ -50,6 +50,15 @@ public class SweepRunnerTests : IDisposable
         Assert.Contains("best_patch_acc", File.ReadAllLines(Path.Combine(root, SweepRunner.ResultsCsv))[0]);
         Assert.Equal(5, File.ReadAllLines(Path.Combine(root, SweepRunner.ResultsCsv)).Length);
 
+        // The sweep's figures and report come from its results and the runs' summaries.
+        Myopia.Reporting.SweepFigures.Write(result, Myopia.Analysis.TileStudy.PatchErrorPresets.Get("synthetic"), imageSide: 16);
+        Myopia.Reporting.SweepFigures.WriteReport(result, Spec());
+        foreach (var figure in new[] { Myopia.Reporting.SweepFigures.ErrorFigure, Myopia.Reporting.SweepFigures.LossFigure, Myopia.Reporting.SweepFigures.AccuracyFigure })
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(root, figure)).Take(4).ToArray());
+        var report = File.ReadAllText(Path.Combine(root, "report.md"));
+        Assert.Contains("| smallcnn | 8 | 2 |", report);
+        Assert.Contains("accuracy peaks at", report);
+
         var second = new CountingExecutor(new InProcessSweepExecutor(load));
         Assert.Equal(0, runner.Run(second, load).Ran);
         Assert.Empty(second.Ran);
