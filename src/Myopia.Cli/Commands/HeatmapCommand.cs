@@ -21,6 +21,7 @@ public static class HeatmapCommand
         var stride = new Option<int>("--stride") { Description = "compute every s-th pixel and upsample", DefaultValueFactory = _ => 1 };
         var count = new Option<int>("--count") { Description = "number of test images (spread over the test set)", DefaultValueFactory = _ => 8 };
         var indices = new Option<string?>("--images") { Description = "comma-separated test image indices (instead of --count)" };
+        var ofClasses = new Option<string?>("--of-classes") { Description = "pick the --count images among these true classes (names or indices, comma-separated), shared evenly, e.g. airplane,automobile" };
         var target = new Option<HeatmapTarget>("--target") { Description = "class of interest: predicted, label or class", DefaultValueFactory = _ => HeatmapTarget.Predicted };
         var cls = new Option<int?>("--class") { Description = "class index for --target class (also the probability map's class)" };
         var mode = new Option<string>("--mode") { Description = "exact, dense or both (dense needs a global-average-pooling model)", DefaultValueFactory = _ => "exact" };
@@ -30,7 +31,7 @@ public static class HeatmapCommand
         var json = CommonOptions.Json();
         var command = new Command("heatmap", "Tile heatmaps: the evidence each T x T tile gives for the class of interest, over the image.")
         {
-            checkpoint, data, dataDir, tile, stride, count, indices, target, cls, mode, output, json,
+            checkpoint, data, dataDir, tile, stride, count, indices, ofClasses, target, cls, mode, output, json,
         };
         command.SetAction(parse =>
         {
@@ -38,7 +39,7 @@ public static class HeatmapCommand
             using var _ = model;
             string dataset = parse.GetValue(data) ?? info.Dataset;
             using var splits = DataLoading.Load(dataset, parse.GetValue(dataDir) ?? (dataset == info.Dataset ? info.DataDir : null), trainLimit: 1);
-            var picked = Pick(splits.Test, parse.GetValue(indices), parse.GetValue(count));
+            var picked = ImageSelection.Pick(splits.Test, parse.GetValue(indices), parse.GetValue(count), parse.GetValue(ofClasses));
             using var images = new ImageDataset(splits.Test.Name, splits.Test.Images.index_select(0, tensor(picked)), splits.Test.Labels.index_select(0, tensor(picked)), splits.Test.ClassNames);
             int t = parse.GetValue(tile) ?? info.Tile ?? 8;
             var options = new TileHeatmapOptions(t, parse.GetValue(stride), parse.GetValue(target), parse.GetValue(cls));
@@ -83,19 +84,6 @@ public static class HeatmapCommand
             return 0;
         });
         return command;
-    }
-
-    private static long[] Pick(ImageDataset test, string? indices, int count)
-    {
-        if (indices is not null)
-        {
-            var list = indices.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(s => long.TryParse(s, out var v) && v >= 0 && v < test.Count ? v : throw new MyopiaException($"--images: '{s}' is not an index in 0..{test.Count - 1}")).ToArray();
-            return list.Length > 0 ? list : throw new MyopiaException("--images is empty");
-        }
-        if (count < 1) throw new MyopiaException("--count must be positive");
-        count = Math.Min(count, test.Count);
-        return Enumerable.Range(0, count).Select(i => (long)i * test.Count / count).ToArray();
     }
 
     private static void Write(TileHeatmapResult r, byte[][] planar, string outDir, long[] picked, CheckpointInfo info, int tile)
