@@ -21,12 +21,14 @@ public static class AgreementCommand
         var testLimit = new Option<int?>("--test-limit") { Description = "test images used (default 1000; 0 = all)", DefaultValueFactory = _ => 1000 };
         var output = CommonOptions.Out();
         var json = CommonOptions.Json();
+        var threads = CommonOptions.Threads();
         var command = new Command("agreement", "For a (full-image) model: fraction of tiles agreeing with its full-image prediction, single-tile and patch-averaged accuracy, per tile size.")
         {
-            checkpoint, data, dataDir, tiles, stride, testLimit, output, json,
+            checkpoint, data, dataDir, tiles, stride, testLimit, output, json, threads,
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(threads) is > 0 and var n) TorchSharp.torch.set_num_threads(n);
             var (info, model) = Checkpoint.Load(parse.GetValue(checkpoint)!);
             using var _ = model;
             string dataset = parse.GetValue(data) ?? info.Dataset;

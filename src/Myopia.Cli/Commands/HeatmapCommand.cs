@@ -29,12 +29,14 @@ public static class HeatmapCommand
         var output = CommonOptions.Out();
         output.Required = true;
         var json = CommonOptions.Json();
+        var threads = CommonOptions.Threads();
         var command = new Command("heatmap", "Tile heatmaps: the evidence each T x T tile gives for the class of interest, over the image.")
         {
-            checkpoint, data, dataDir, tile, stride, count, indices, ofClasses, target, cls, mode, output, json,
+            checkpoint, data, dataDir, tile, stride, count, indices, ofClasses, target, cls, mode, output, json, threads,
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(threads) is > 0 and var n) TorchSharp.torch.set_num_threads(n);
             var (info, model) = Checkpoint.Load(parse.GetValue(checkpoint)!);
             using var _ = model;
             string dataset = parse.GetValue(data) ?? info.Dataset;
