@@ -50,6 +50,8 @@ public static class HeatmapCommand
             Directory.CreateDirectory(outDir);
             var planar = picked.Select((_, i) => images.Images[i].contiguous().data<byte>().ToArray()).ToArray();
             string which = parse.GetValue(mode)!;
+            // On the synthetic set the class motifs are known: outline them and say how much evidence sits on them.
+            var motifs = EvidenceLocalizer.SyntheticMotifs(dataset, picked);
             TileHeatmapResult? exact = null, dense = null;
             if (which is "exact" or "both")
             {
@@ -60,13 +62,17 @@ public static class HeatmapCommand
                     sink.Finish($"tile heatmaps T={t}: {r.TilesPerSecond:F0} tiles/s");
                     return r;
                 });
-                Write(exact, planar, outDir, picked, info, t);
+                Write(exact, planar, outDir, picked, info, t, motifs);
             }
             if (which is "dense" or "both")
             {
                 dense = heatmap.ComputeDense(images);
-                Write(dense, planar, outDir, picked, info, t);
+                Write(dense, planar, outDir, picked, info, t, motifs);
             }
+            var onMotifs = motifs is null ? null : EvidenceLocalizer.Measure((exact ?? dense)!.Images, motifs, t);
+            if (onMotifs is not null)
+                Console.Error.WriteLine($"probability of the class of interest: {onMotifs.MeanProbabilityOnObjects:F3} where the tile holds a whole class motif " +
+                                        $"({onMotifs.ShareOfPixelsOnObjects:P0} of pixels), {onMotifs.MeanProbabilityElsewhere:F3} elsewhere");
             (double ClassAgreement, double LogitCorrelation)? agreement = exact is not null && dense is not null ? TileHeatmap.Agreement(exact, dense) : null;
             var summary = new
             {
@@ -74,6 +80,7 @@ public static class HeatmapCommand
                 target = options.Target.ToString().ToLowerInvariant(), images = picked,
                 exact_tiles_per_s = exact?.TilesPerSecond, dense_pixels_per_s = dense?.TilesPerSecond,
                 dense_class_agreement = agreement?.ClassAgreement, dense_logit_correlation = agreement?.LogitCorrelation,
+                evidence_on_motifs = onMotifs,
                 predictions = (exact ?? dense)!.Images.Select(m => new { index = picked[m.Index], label = m.Label, predicted = m.FullPrediction }).ToArray(),
             };
             JsonOutput.WriteFile(Path.Combine(outDir, "heatmap.json"), summary);
@@ -88,14 +95,15 @@ public static class HeatmapCommand
         return command;
     }
 
-    private static void Write(TileHeatmapResult r, byte[][] planar, string outDir, long[] picked, CheckpointInfo info, int tile)
+    private static void Write(TileHeatmapResult r, byte[][] planar, string outDir, long[] picked, CheckpointInfo info, int tile,
+        IReadOnlyList<IReadOnlyList<ObjectBox>>? boxes)
     {
         string tag = $"{r.Mode}-t{tile}";
         string trained = info.Tile is { } tt ? $"{tt}x{tt} tiles" : "full images";
         HeatmapRenderer.WriteGrid(r, planar, Path.Combine(outDir, $"heatmap-{tag}.png"), m => m.MaskedLogit,
-            $"{info.Model} ({trained}), T={tile}, {r.Mode}: masked max logit");
+            $"{info.Model} ({trained}), T={tile}, {r.Mode}: masked max logit", boxes);
         HeatmapRenderer.WriteGrid(r, planar, Path.Combine(outDir, $"probability-{tag}.png"), m => m.Probability,
-            $"{info.Model} ({trained}), T={tile}, {r.Mode}: class probability");
+            $"{info.Model} ({trained}), T={tile}, {r.Mode}: class probability", boxes);
         var arrays = Path.Combine(outDir, "arrays");
         foreach (var m in r.Images)
         {

@@ -33,8 +33,12 @@ public static class HeatmapRenderer
         Save(surface, path);
     }
 
-    /// <summary>One row per image: the image, the heatmap over it, the class map over it; a legend of the classes below.</summary>
-    public static void WriteGrid(TileHeatmapResult result, byte[][] rgbPlanar, string path, Func<ImageHeatmap, float[]>? values = null, string? title = null)
+    /// <summary>
+    /// One row per image: the image, the heatmap over it, the class map over it; a legend of the
+    /// classes below. Known object boxes (e.g. synthetic class motifs), if given, are outlined on the image.
+    /// </summary>
+    public static void WriteGrid(TileHeatmapResult result, byte[][] rgbPlanar, string path, Func<ImageHeatmap, float[]>? values = null, string? title = null,
+        IReadOnlyList<IReadOnlyList<ObjectBox>>? boxes = null)
     {
         values ??= m => m.MaskedLogit;
         var first = result.Images[0];
@@ -68,6 +72,12 @@ public static class HeatmapRenderer
                 canvas.DrawImage(image, rect, sampling);
                 if (col == 1) canvas.DrawImage(heat, rect, sampling);
                 if (col == 2) canvas.DrawImage(classMap, rect, sampling);
+            }
+            if (boxes is not null)
+            {
+                using var outline = new SKPaint { Color = SKColors.White, Style = SKPaintStyle.Stroke, StrokeWidth = 2, IsAntialias = false };
+                foreach (var b in boxes[i])
+                    canvas.DrawRect(SKRect.Create(pad + b.Left * scale, y + b.Top * scale, b.Size * scale, b.Size * scale), outline);
             }
         }
         int legendY = titleHeight + result.Images.Count * (cell + labelHeight + pad) + pad;
