@@ -74,10 +74,11 @@ public static class DataCommand
         command.SetAction(parse =>
         {
             var name = parse.GetValue(target)!;
-            var info = DatasetCatalog.Find(name);
+            var info = DatasetCatalog.Find(DatasetCatalog.ParseName(name).Name);
             Action<string> log = message => Console.Error.WriteLine(message);
             LoadedDataset loaded;
-            if (info != null) loaded = DatasetCatalog.LoadWithSource(info.Name, parse.GetValue(dataDir), log);
+            // The full name, so "synthetic:train_count=500" inspects that variant.
+            if (info != null) loaded = DatasetCatalog.LoadWithSource(name, parse.GetValue(dataDir), log);
             else if (File.Exists(name) || Directory.Exists(name)) loaded = DatasetCatalog.LoadPath(name, log);
             else throw new MyopiaException($"'{name}' is neither a known dataset ({string.Join(", ", DatasetCatalog.Names)}) nor an existing folder or archive");
             using (loaded)
