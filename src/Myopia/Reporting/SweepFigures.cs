@@ -28,7 +28,7 @@ public static class SweepFigures
                     patches.Select(p => p.Errors.Average()).ToArray(), patches.Select(p => p.Errors.Min()).ToArray(), patches.Select(p => p.Errors.Max()).ToArray()));
         }
         var curve = theory is null ? null : PatchErrorModel.Curve(theory with { H = imageSide });
-        TileStudyPlots.ErrorVersusTile(series, curve, $"Test error vs training tile size, {result.Dataset} (mean and min-max over seeds)",
+        TileStudyPlots.ErrorVersusTile(series, curve, Title("Test error vs training tile size", result.Dataset, "mean and min-max over seeds"),
             imageSide, Path.Combine(result.SweepDir, ErrorFigure));
         WriteCurves(result);
     }
@@ -58,8 +58,15 @@ public static class SweepFigures
             accuracy.Add((label, x, Enumerable.Range(0, epochs).Select(e => 100 * Mean(m => m.TestAcc, e)).ToArray()));
         }
         if (loss.Count == 0) return;
-        TileStudyPlots.Curves(loss, $"Training loss on training crops, {result.Dataset} (mean over seeds)", "training loss", Path.Combine(result.SweepDir, LossFigure));
-        TileStudyPlots.Curves(accuracy, $"Test accuracy on full images (mode A), {result.Dataset} (mean over seeds)", "test accuracy (%)", Path.Combine(result.SweepDir, AccuracyFigure));
+        TileStudyPlots.Curves(loss, Title("Training loss on training crops", result.Dataset, "mean over seeds"), "training loss", Path.Combine(result.SweepDir, LossFigure));
+        TileStudyPlots.Curves(accuracy, Title("Test accuracy on full images (mode A)", result.Dataset, "mean over seeds"), "test accuracy (%)", Path.Combine(result.SweepDir, AccuracyFigure));
+    }
+
+    // A dataset name with options (synthetic:train_count=1000,...) goes on a second line, so it fits.
+    private static string Title(string what, string dataset, string aggregate)
+    {
+        var (name, options) = Myopia.Data.DatasetCatalog.ParseName(dataset);
+        return options is null ? $"{what}, {name} ({aggregate})" : $"{what}, {name} ({aggregate})\n{options}";
     }
 
     public static void WriteReport(SweepResult result, SweepSpec spec)
