@@ -21,7 +21,7 @@ public static class EvalCommand
         tile.Description = "patch side T for --mode patches (default: the tile size the model was trained on)";
         var stride = new Option<int>("--stride") { Description = "patch stride for --mode patches", DefaultValueFactory = _ => 1 };
         var batch = CommonOptions.Batch(256);
-        var testLimit = new Option<int?>("--test-limit") { Description = "use only the first N test images" };
+        var testLimit = new Option<int?>("--test-limit") { Description = "use only N test images (a fixed random subset, the same in every run)" };
         var output = CommonOptions.Out();
         var json = CommonOptions.Json();
         var threads = CommonOptions.Threads();

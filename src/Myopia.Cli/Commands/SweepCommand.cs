@@ -30,8 +30,8 @@ public static class SweepCommand
         var schedule = new Option<string>("--schedule") { Description = "multistep, cosine, onecycle or constant", DefaultValueFactory = _ => "multistep" };
         schedule.AcceptOnlyFromAmong(LearningRateSchedule.Names);
         var set = new Option<string[]>("--axis") { Description = "extra axis NAME=V1,V2 over any training option (repeatable), e.g. --axis lr=0.001,0.002", AllowMultipleArgumentsPerToken = false };
-        var trainLimit = new Option<int?>("--train-limit") { Description = "use only the first N training images" };
-        var testLimit = new Option<int?>("--test-limit") { Description = "use only the first N test images" };
+        var trainLimit = new Option<int?>("--train-limit") { Description = "use only N training images (a fixed random subset, the same in every run)" };
+        var testLimit = new Option<int?>("--test-limit") { Description = "use only N test images (a fixed random subset, the same in every run)" };
         var jobs = new Option<int>("--jobs") { Description = "runs at once (child processes)", DefaultValueFactory = _ => 1 };
         var threads = CommonOptions.Threads();
         threads.Description = "CPU threads per job (0: cores / jobs)";

@@ -36,8 +36,8 @@ public static class TrainCommand
         schedule.AcceptOnlyFromAmong(LearningRateSchedule.Names);
         var milestones = new Option<string>("--milestones") { Description = "MultiStep epochs, comma-separated", DefaultValueFactory = _ => "40,80,100,150,200,250,300" };
         var gamma = new Option<double>("--gamma") { Description = "MultiStep factor", DefaultValueFactory = _ => 0.5 };
-        var trainLimit = new Option<int?>("--train-limit") { Description = "use only the first N training images" };
-        var testLimit = new Option<int?>("--test-limit") { Description = "use only the first N test images" };
+        var trainLimit = new Option<int?>("--train-limit") { Description = "use only N training images (a fixed random subset, the same in every run)" };
+        var testLimit = new Option<int?>("--test-limit") { Description = "use only N test images (a fixed random subset, the same in every run)" };
         var resume = new Option<bool>("--resume") { Description = "continue the run in --out from its last checkpoint" };
         var config = new Option<string?>("--config") { Description = "read all training options from a JSON file (a run's config.json); other options are ignored" };
 

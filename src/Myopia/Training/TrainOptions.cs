@@ -12,7 +12,7 @@ public sealed record TrainOptions
     // ---- data ----
     public string Data { get; init; } = "synthetic";
     public string? DataDir { get; init; }
-    /// <summary>Use only the first N training images (null: all). For quick runs.</summary>
+    /// <summary>Use only N training images, a fixed random subset (null: all). For quick runs.</summary>
     public int? TrainLimit { get; init; }
     public int? TestLimit { get; init; }
 
