@@ -79,6 +79,7 @@ public static class SweepCommand
             var runner = new SweepRunner(spec, outDir)
             {
                 Log = log,
+                CheckData = DatasetCatalog.EnsureAvailable,
                 PatchEvaluator = (model, info, test, tile) => PatchEvaluation.Run(model, info.Normalization, test, tile, spec.PatchStride, 256),
             };
             using var cancel = new CancellationTokenSource();
@@ -100,6 +101,8 @@ public static class SweepCommand
             HtmlReport.Write(result.SweepDir);
             if (parse.GetValue(json)) JsonOutput.Print(result);
             else Show(result);
+            if (result.Failed.Count > 0)
+                throw new MyopiaException($"{result.Failed.Count} of {result.Failed.Count + result.Rows.Count} runs failed ({string.Join(", ", result.Failed)}); see train.log in their folders under {Path.Combine(result.SweepDir, "runs")}");
             return 0;
         });
         return command;

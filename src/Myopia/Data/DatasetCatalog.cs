@@ -97,6 +97,23 @@ public static class DatasetCatalog
         return DatasetLoader.Load(info.Name, tree, info.CreateReaders(), cache ?? DatasetCache.Default, log);
     }
 
+    /// <summary>Throws with the places searched if the named dataset (with any options) cannot be loaded; reads nothing.</summary>
+    public static void EnsureAvailable(string name, string? dataDir)
+    {
+        var (baseName, options) = ParseName(name);
+        var info = Get(baseName);
+        if (info.IsEmbedded)
+        {
+            SyntheticOptions.Parse(options);
+            return;
+        }
+        if (options is not null)
+            throw new MyopiaException($"dataset '{info.Name}' takes no options (only '{Synthetic}:key=value,...' does)");
+        var availability = DatasetAvailability.Check(info, dataDir);
+        if (!availability.Present)
+            throw new MyopiaException($"dataset '{info.Name}' not found (looked in {string.Join(", ", availability.SearchedPlaces)})");
+    }
+
     /// <summary>
     /// Loads whatever dataset is at <paramref name="path"/> (folder or archive), recognising any
     /// supported layout: for <c>myopia data inspect PATH</c>.

@@ -38,4 +38,8 @@ public sealed record SweepRow(
 public sealed record SweepCell(string Model, int Tile, int Runs, double MeanAcc, double StdAcc, double MinAcc, double MaxAcc,
     double? MeanPatchAcc, double MeanBestAcc, double? MeanBestPatchAcc = null);
 
-public sealed record SweepResult(string SweepDir, string Dataset, List<SweepRow> Rows, List<SweepCell> Cells, int Ran, int Skipped, double Seconds);
+public sealed record SweepResult(string SweepDir, string Dataset, List<SweepRow> Rows, List<SweepCell> Cells, int Ran, int Skipped, double Seconds)
+{
+    /// <summary>Runs that did not finish (their train.log says why); empty when all did.</summary>
+    public List<string> Failed { get; init; } = [];
+}

@@ -24,6 +24,9 @@ public sealed class SweepRunner(SweepSpec spec, string sweepDir)
 
     public Action<string>? Log { get; init; }
 
+    /// <summary>Throws if a dataset the runs need is missing (e.g. <see cref="DatasetCatalog.EnsureAvailable"/>).</summary>
+    public Action<string, string?>? CheckData { get; init; }
+
     public SweepResult Run(ISweepExecutor executor, Func<TrainOptions, DatasetSplits> loadData, CancellationToken cancel = default)
     {
         spec.Validate();
@@ -44,12 +47,20 @@ public sealed class SweepRunner(SweepSpec spec, string sweepDir)
             jobs.Add(new SweepJob(p, dir, File.Exists(Path.Combine(dir, Checkpoint.FileName))));
         }
         Log?.Invoke($"sweep of {points.Count} runs: {points.Count - jobs.Count} already done, {jobs.Count} to run");
+        // Every child would fail on a dataset that is not there: say so once, before starting any.
+        if (CheckData is not null)
+            foreach (var (data, dataDir) in jobs.Select(j => (j.Point.Options.Data, j.Point.Options.DataDir)).Distinct())
+                CheckData(data, dataDir);
         executor.Execute(jobs, cancel);
         if (cancel.IsCancellationRequested)
             throw new OperationCanceledException("sweep interrupted; run the same command again to continue");
 
         var rows = points.Where(p => IsFinished(RunDir(p), p.Options)).Select(p => Row(p, loadData)).ToList();
-        var result = new SweepResult(SweepDir, spec.Base.Data, rows, Cells(rows), jobs.Count, points.Count - jobs.Count, clock.Elapsed.TotalSeconds);
+        var failed = points.Where(p => !IsFinished(RunDir(p), p.Options)).Select(p => p.Name).ToList();
+        var result = new SweepResult(SweepDir, spec.Base.Data, rows, Cells(rows), jobs.Count - failed.Count, points.Count - jobs.Count, clock.Elapsed.TotalSeconds)
+        {
+            Failed = failed,
+        };
         Write(result);
         return result;
     }

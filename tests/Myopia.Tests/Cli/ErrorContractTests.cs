@@ -52,4 +52,8 @@ public class ErrorContractTests
     [Fact]
     public void UnknownSyntheticOptionIsRejected() =>
         AssertOneLineError(CliProcess.Run("train", "--data", "synthetic:motif_contrst=0.5", "--epochs", "1", "--out", Path.Combine(Path.GetTempPath(), $"myopia-syn-{Guid.NewGuid():N}")), "motif_contrst");
+
+    [Fact]
+    public void SweepOverAMissingDatasetStopsBeforeStartingRuns() =>
+        AssertOneLineError(CliProcess.Run("sweep", "--data", "cifar10", "--data-dir", "/nonexistent/cifar", "--out", Path.Combine(Path.GetTempPath(), $"myopia-sweep-{Guid.NewGuid():N}")), "not found");
 }

@@ -57,4 +57,12 @@ public class SyntheticOptionsSpecTests
         var e = Assert.Throws<MyopiaException>(() => DatasetCatalog.Load("cifar10:train_count=5", "/nonexistent"));
         Assert.Contains("takes no options", e.Message);
     }
+
+    [Fact]
+    public void AvailabilityIsCheckedWithoutLoading()
+    {
+        DatasetCatalog.EnsureAvailable("synthetic:train_count=100", null);
+        Assert.Contains("unknown option", Assert.Throws<MyopiaException>(() => DatasetCatalog.EnsureAvailable("synthetic:bogus=1", null)).Message);
+        Assert.Contains("not found", Assert.Throws<MyopiaException>(() => DatasetCatalog.EnsureAvailable("cifar10", "/nonexistent/cifar")).Message);
+    }
 }

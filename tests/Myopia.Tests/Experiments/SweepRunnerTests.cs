@@ -69,6 +69,22 @@ public class SweepRunnerTests : IDisposable
         Assert.Equal(["smallcnn-t8-s2"], third.Ran);
     }
 
+    private sealed class SkippingExecutor(ISweepExecutor inner, string skip) : ISweepExecutor
+    {
+        public void Execute(IReadOnlyList<SweepJob> jobs, CancellationToken cancel) =>
+            inner.Execute(jobs.Where(j => j.Point.Name != skip).ToList(), cancel);
+    }
+
+    [Fact]
+    public void ARunThatDidNotFinishIsReportedAsFailed()
+    {
+        var load = (TrainOptions _) => TinyData.Quadrants(train: 32, test: 16);
+        var result = new SweepRunner(Spec() with { PatchStride = 0 }, root).Run(new SkippingExecutor(new InProcessSweepExecutor(load), "smallcnn-full-s1"), load);
+        Assert.Equal(["smallcnn-full-s1"], result.Failed);
+        Assert.Equal(3, result.Rows.Count);
+        Assert.Equal(3, result.Ran);
+    }
+
     [Fact]
     public void ADifferentSweepInTheSameFolderIsRefused()
     {
