@@ -87,28 +87,32 @@ public static class DatasetCatalog
     /// <summary>Like <see cref="Load(string, string?, Action{string}?)"/>, also telling which format and source were used.</summary>
     public static LoadedDataset LoadWithSource(string name, string? dataDir, Action<string>? log = null, DatasetCache? cache = null)
     {
-        var (baseName, options) = ParseName(name);
-        var info = Get(baseName);
+        var (info, options) = Resolve(name);
         if (info.IsEmbedded)
             return new LoadedDataset(info.Name, info.Format, "generated", false, SyntheticDataset.Generate(SyntheticOptions.Parse(options)));
-        if (options is not null)
-            throw new MyopiaException($"dataset '{info.Name}' takes no options (only '{Synthetic}:key=value,...' does)");
         var tree = DatasetLocator.Locate(info, dataDir);
         return DatasetLoader.Load(info.Name, tree, info.CreateReaders(), cache ?? DatasetCache.Default, log);
+    }
+
+    // The catalog entry of a name with options, refusing options where the dataset takes none.
+    private static (DatasetInfo Info, string? Options) Resolve(string name)
+    {
+        var (baseName, options) = ParseName(name);
+        var info = Get(baseName);
+        if (!info.IsEmbedded && options is not null)
+            throw new MyopiaException($"dataset '{info.Name}' takes no options (only '{Synthetic}:key=value,...' does)");
+        return (info, options);
     }
 
     /// <summary>Throws with the places searched if the named dataset (with any options) cannot be loaded; reads nothing.</summary>
     public static void EnsureAvailable(string name, string? dataDir)
     {
-        var (baseName, options) = ParseName(name);
-        var info = Get(baseName);
+        var (info, options) = Resolve(name);
         if (info.IsEmbedded)
         {
             SyntheticOptions.Parse(options);
             return;
         }
-        if (options is not null)
-            throw new MyopiaException($"dataset '{info.Name}' takes no options (only '{Synthetic}:key=value,...' does)");
         var availability = DatasetAvailability.Check(info, dataDir);
         if (!availability.Present)
             throw new MyopiaException($"dataset '{info.Name}' not found (looked in {string.Join(", ", availability.SearchedPlaces)})");
