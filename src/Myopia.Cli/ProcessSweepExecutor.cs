@@ -1,3 +1,4 @@
+using Myopia.IO;
 using System.Diagnostics;
 using Myopia.Experiments;
 using Myopia.Reporting;

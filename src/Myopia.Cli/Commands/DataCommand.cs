@@ -1,3 +1,4 @@
+using Myopia.IO;
 using System.CommandLine;
 using Myopia.Data;
 using Myopia.Data.Fetching;

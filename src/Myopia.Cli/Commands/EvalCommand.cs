@@ -1,3 +1,4 @@
+using Myopia.IO;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;

@@ -1,3 +1,4 @@
+using Myopia.IO;
 using System.CommandLine;
 using Myopia.Analysis.TileStudy;
 using Myopia.Cli.Terminal;

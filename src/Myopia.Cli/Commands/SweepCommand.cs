@@ -1,3 +1,4 @@
+using Myopia.IO;
 using Myopia.Data;
 using Myopia.Data.Synthetic;
 using System.CommandLine;

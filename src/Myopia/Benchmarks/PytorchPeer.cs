@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using Myopia.Reporting;
+using Myopia.IO;
 
 namespace Myopia.Benchmarks;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Myopia.Reporting;
+using Myopia.IO;
 using Myopia.Training;
 
 namespace Myopia.Experiments;

@@ -1,6 +1,6 @@
 using Myopia.Data;
 using Myopia.Evaluation;
-using Myopia.Reporting;
+using Myopia.IO;
 using Myopia.Training;
 using static TorchSharp.torch;
 

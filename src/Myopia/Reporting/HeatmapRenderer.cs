@@ -1,3 +1,4 @@
+using Myopia.IO;
 using Myopia.Analysis.TileStudy;
 using SkiaSharp;
 

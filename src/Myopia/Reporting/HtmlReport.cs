@@ -1,3 +1,4 @@
+using Myopia.IO;
 using System.Net;
 using System.Text;
 

@@ -1,3 +1,4 @@
+using Myopia.IO;
 using ScottPlot;
 
 namespace Myopia.Reporting;

@@ -1,6 +1,6 @@
 using System.Text;
 using Myopia.Models;
-using Myopia.Reporting;
+using Myopia.IO;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

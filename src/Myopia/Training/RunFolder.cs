@@ -1,5 +1,5 @@
 using System.Text;
-using Myopia.Reporting;
+using Myopia.IO;
 
 namespace Myopia.Training;
 

@@ -3,7 +3,7 @@ using Myopia.Augmentation;
 using Myopia.Data;
 using Myopia.Evaluation;
 using Myopia.Models;
-using Myopia.Reporting;
+using Myopia.IO;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

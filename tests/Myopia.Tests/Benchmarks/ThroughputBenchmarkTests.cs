@@ -1,3 +1,4 @@
+using Myopia.IO;
 using Myopia.Benchmarks;
 using Myopia.Reporting;
 

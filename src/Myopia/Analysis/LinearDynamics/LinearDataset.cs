@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Myopia.Reporting;
+using Myopia.IO;
 using static TorchSharp.torch;
 
 namespace Myopia.Analysis.LinearDynamics;

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Myopia.Reporting;
+using Myopia.IO;
 using static TorchSharp.torch;
 
 namespace Myopia.Data.Cache;

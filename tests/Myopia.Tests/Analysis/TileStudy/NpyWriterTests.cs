@@ -1,3 +1,4 @@
+using Myopia.IO;
 using System.Text;
 using System.Text.RegularExpressions;
 using Myopia.Reporting;

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Myopia.Reporting;
+namespace Myopia.IO;
 
 /// <summary>Writes arrays in NumPy's .npy format (version 1.0, little-endian, C order) for reuse in Python.</summary>
 public static class NpyWriter

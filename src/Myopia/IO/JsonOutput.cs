@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Myopia.Reporting;
+namespace Myopia.IO;
 
 /// <summary>The one JSON style of the project: camelCase-free snake_case keys, indented files, compact stdout.</summary>
 public static class JsonOutput

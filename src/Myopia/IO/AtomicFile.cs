@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Myopia.Reporting;
+namespace Myopia.IO;
 
 /// <summary>
 /// Writes files so that a reader (or a crash) never sees half a file: write a temporary file in
