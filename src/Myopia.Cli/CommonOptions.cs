@@ -14,6 +14,52 @@ public static class CommonOptions
         DefaultValueFactory = _ => defaultValue,
     };
 
+    /// <summary>--data for commands that analyse a model: default the dataset the model was trained on.</summary>
+    public static Option<string?> DataOrModels() => new("--data")
+    {
+        Description = "dataset to run on (default: the one a Myopia run was trained on); same names as 'train --data'",
+    };
+
+    /// <summary>--test-limit: a fixed random subset of the test split, the same in every command and run.</summary>
+    public static Option<int?> TestLimit(int? defaultValue = null)
+    {
+        var option = new Option<int?>("--test-limit")
+        {
+            Description = "use only N test images (a fixed random subset, the same in every run)" + (defaultValue is { } d ? $"; default {d}" : "; default all"),
+        };
+        if (defaultValue is { } value) option.DefaultValueFactory = _ => value;
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1 and var n)
+                result.AddError($"--test-limit must be at least 1, got {n} (omit it to use every image)");
+        });
+        return option;
+    }
+
+    /// <summary>--train-limit, as --test-limit for the training split.</summary>
+    public static Option<int?> TrainLimit()
+    {
+        var option = new Option<int?>("--train-limit") { Description = "use only N training images (a fixed random subset, the same in every run)" };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1 and var n)
+                result.AddError($"--train-limit must be at least 1, got {n} (omit it to use every image)");
+        });
+        return option;
+    }
+
+    public static int Positive(int value, string name) =>
+        value >= 1 ? value : throw new MyopiaException($"{name} must be at least 1, got {value}");
+
+    /// <summary>Sets libtorch's CPU threads: 0 keeps its default; more than the machine's cores is refused.</summary>
+    public static void ApplyThreads(int threads)
+    {
+        if (threads < 0) throw new MyopiaException($"--threads must be 0 (libtorch's default) or positive, got {threads}");
+        int cores = Environment.ProcessorCount;
+        if (threads > 4 * cores) throw new MyopiaException($"--threads {threads} is more than 4 x the {cores} cores of this machine");
+        if (threads > 0) TorchSharp.torch.set_num_threads(threads);
+    }
+
     public static Option<string?> DataDir() => new("--data-dir")
     {
         Description = "where the dataset lives: a folder or an archive (.tar.gz) in its official format",
@@ -43,13 +89,13 @@ public static class CommonOptions
 
     public static Option<string?> Out() => new("--out") { Description = "run folder to write results into" };
 
-    public static Option<string> Checkpoint() => new("--checkpoint")
-    {
-        Description = "a checkpoint written by 'myopia train' (checkpoint.pt in a run folder, or the run folder)",
-        Required = true,
-    };
-
     public static Option<bool> Json() => new("--json") { Description = "print the figures as one JSON object on stdout" };
+
+    public static Option<string> Device() => new("--device")
+    {
+        Description = Myopia.Devices.DeviceChoice.Help,
+        DefaultValueFactory = _ => "cpu",
+    };
 
     public static Option<int> Threads() => new("--threads")
     {

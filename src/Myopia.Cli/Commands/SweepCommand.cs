@@ -81,7 +81,7 @@ public static class SweepCommand
             {
                 Log = log,
                 CheckData = DatasetCatalog.EnsureAvailable,
-                PatchEvaluator = (model, info, test, tile) => PatchEvaluation.Run(model, info.Normalization, test, tile, spec.PatchStride, 256),
+                PatchEvaluator = (classifier, test, tile) => PatchEvaluation.Run(classifier, test, tile, spec.PatchStride, 256),
             };
             using var cancel = new CancellationTokenSource();
             System.Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };

@@ -34,6 +34,59 @@ public sealed class ProgressDisplay
         return result;
     }
 
+    /// <summary>
+    /// Runs an analysis with a bar per stage (a new stage starts a new bar), and a cancellation token
+    /// that Ctrl-C or SIGTERM sets, so the analysis stops between batches.
+    /// </summary>
+    public static T Analysis<T>(Func<IProgress<Analysis.AnalysisProgress>, CancellationToken, T> work)
+    {
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancellation.Cancel(); };
+        System.Console.CancelKeyPress += onCancel;
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; cancellation.Cancel(); });
+        try
+        {
+            return Run(sink =>
+            {
+                var stages = new StageProgress(sink);
+                var result = work(stages, cancellation.Token);
+                stages.Finish();
+                return result;
+            });
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            throw new MyopiaException("interrupted; nothing was written");
+        }
+        finally
+        {
+            System.Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>Turns an analysis's stage-tagged progress into one bar per stage; reports arrive on the analysis's own thread.</summary>
+    private sealed class StageProgress(IProgressSink sink) : IProgress<Analysis.AnalysisProgress>
+    {
+        private string? stage;
+
+        public void Report(Analysis.AnalysisProgress value)
+        {
+            if (value.Stage != stage)
+            {
+                if (stage is not null) sink.Finish();
+                sink.Start(value.Stage, value.Total);
+                stage = value.Stage;
+            }
+            sink.Report(value.Done);
+        }
+
+        public void Finish()
+        {
+            if (stage is not null) sink.Finish();
+        }
+    }
+
     public static void Line(string text) => Err.MarkupLineInterpolated($"{text}");
 
     private sealed class SpectreSink(ProgressContext context) : IProgressSink

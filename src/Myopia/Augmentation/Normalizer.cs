@@ -9,11 +9,11 @@ public sealed class Normalizer : IDisposable
     private readonly Tensor mean;
     private readonly Tensor std;
 
-    public Normalizer(Normalization normalization)
+    public Normalizer(Normalization normalization, Device? device = null)
     {
         Normalization = normalization;
-        mean = tensor(normalization.Mean).view(1, -1, 1, 1);
-        std = tensor(normalization.Std).view(1, -1, 1, 1);
+        mean = tensor(normalization.Mean, device: device).view(1, -1, 1, 1);
+        std = tensor(normalization.Std, device: device).view(1, -1, 1, 1);
     }
 
     public Normalization Normalization { get; }
@@ -21,7 +21,8 @@ public sealed class Normalizer : IDisposable
     /// <summary>uint8 (or float in [0, 255]) N x C x H x W to normalized float32.</summary>
     public Tensor FromBytes(Tensor pixels)
     {
-        using var scaled = pixels.to_type(ScalarType.Float32).div_(255f);
+        // A copy even for float input: the in-place division must never touch the caller's tensor.
+        using var scaled = pixels.to_type(ScalarType.Float32, copy: true).div_(255f);
         return Normalize(scaled);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Myopia.Analysis.TileStudy;
+using Myopia.Classifiers;
 using Myopia.Data;
 using Myopia.Models;
 using static TorchSharp.torch;
@@ -26,11 +27,14 @@ public sealed class HeatmapBenchmark(HeatmapBenchmarkOptions options)
         var pixels = randint(0, 256, [options.Images, 3, options.ImageSide, options.ImageSide], dtype: ScalarType.Byte);
         using var images = new ImageDataset("random", pixels, zeros(options.Images, dtype: ScalarType.Int64), Enumerable.Range(0, 10).Select(i => $"c{i}").ToArray());
         var norm = new Normalization([0.5f, 0.5f, 0.5f], [0.25f, 0.25f, 0.25f]);
-        var heatmap = new TileHeatmap(model, norm, new TileHeatmapOptions(options.Tile, PatchBatch: options.PatchBatch));
+        using var classifier = Classifier.FromModule(model, norm, images.ClassNames, options.ImageSide, options.ImageSide, architecture: options.Model);
+        var heatmapOptions = new TileHeatmapOptions(options.Tile, PatchBatch: options.PatchBatch);
+        var heatmap = new TileHeatmap(classifier, heatmapOptions);
+        var denseHeatmap = new TileHeatmap(classifier, heatmapOptions with { Mode = HeatmapMode.Dense });
 
-        using (var one = images.Take(1)) heatmap.Compute(one); // warm-up
+        using (var one = images.Take(1)) heatmap.Run(one); // warm-up
         var clock = Stopwatch.StartNew();
-        var exact = heatmap.Compute(images);
+        var exact = heatmap.Run(images);
         double exactSeconds = clock.Elapsed.TotalSeconds;
 
         double loopRate;
@@ -52,9 +56,9 @@ public sealed class HeatmapBenchmark(HeatmapBenchmarkOptions options)
         double denseRate = double.NaN;
         if (dense)
         {
-            heatmap.ComputeDense(images); // warm-up
+            denseHeatmap.Run(images); // warm-up
             clock.Restart();
-            heatmap.ComputeDense(images);
+            denseHeatmap.Run(images);
             denseRate = options.Images / clock.Elapsed.TotalSeconds;
         }
         double exactImages = options.Images / exactSeconds;

@@ -19,8 +19,8 @@ public sealed class ClassificationTally(int classes)
         var hits = topk.eq(labels.unsqueeze(1));
         top1 += hits.narrow(1, 0, 1).sum().item<long>();
         top5 += hits.sum().item<long>();
-        var predicted = topk.select(1, 0).data<long>().ToArray();
-        var truth = labels.data<long>().ToArray();
+        var predicted = topk.select(1, 0).cpu().data<long>().ToArray();
+        var truth = labels.cpu().data<long>().ToArray();
         for (int i = 0; i < truth.Length; i++)
             confusion[truth[i], predicted[i]]++;
         count += truth.Length;

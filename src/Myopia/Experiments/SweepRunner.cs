@@ -20,7 +20,7 @@ public sealed class SweepRunner(SweepSpec spec, string sweepDir)
     public string SweepDir { get; } = Path.GetFullPath(sweepDir);
 
     /// <summary>Computes mode B for a finished run (model, its checkpoint info, test set, tile); null to skip.</summary>
-    public Func<nn.Module<Tensor, Tensor>, CheckpointInfo, ImageDataset, int, EvaluationResult?>? PatchEvaluator { get; init; }
+    public Func<Classifiers.Classifier, ImageDataset, int, EvaluationResult?>? PatchEvaluator { get; init; }
 
     public Action<string>? Log { get; init; }
 
@@ -100,11 +100,11 @@ public sealed class SweepRunner(SweepSpec spec, string sweepDir)
         var test = spec.PatchTestLimit is { } n && n < data.Test.Count ? data.Test.Take(n) : null;
         try
         {
-            var (info, model) = Checkpoint.Load(checkpoint);
-            using (model)
+            var epoch = Checkpoint.ReadInfo(checkpoint).CompletedEpochs;
+            using var classifier = Classifiers.ClassifierLoader.Load(checkpoint);
             {
-                Log?.Invoke($"{p.Name}: patch-averaged evaluation of {checkpointFile} (T={p.Options.Tile}, epoch {info.CompletedEpochs})");
-                var r = PatchEvaluator(model, info, test ?? data.Test, p.Options.Tile.Value);
+                Log?.Invoke($"{p.Name}: patch-averaged evaluation of {checkpointFile} (T={p.Options.Tile}, epoch {epoch})");
+                var r = PatchEvaluator(classifier, test ?? data.Test, p.Options.Tile.Value);
                 if (r is not null) JsonOutput.WriteFile(cache, r);
                 return r;
             }

@@ -9,6 +9,9 @@ public static class NpyWriter
 
     public static void Write(string path, int[] data, params int[] shape) => Write(path, "<i4", shape, data.Length, w => { foreach (var v in data) w.Write(v); });
 
+    public static void Write(string path, long[] data, params int[] shape) =>
+        Write(path, "<i8", shape.Length == 0 ? [data.Length] : shape, data.Length, w => { foreach (var v in data) w.Write(v); });
+
     private static void Write(string path, string dtype, int[] shape, int length, Action<BinaryWriter> body)
     {
         if (shape.Aggregate(1L, (a, b) => a * b) != length)

@@ -63,6 +63,8 @@ public static class ModelRegistry
         return Lookup(name).Create(classes, channels);
     }
 
+    public static Module<Tensor, Tensor> Create(string name, ModelOptions options) => Create(name, options.Classes, options.Channels);
+
     public static long ParameterCount(Module module) => module.parameters().Sum(p => p.numel());
 
     private static Entry Lookup(string name) =>

@@ -56,6 +56,14 @@ public static class Checkpoint
         return pathOrRunFolder;
     }
 
+    /// <summary>True when the file starts like a Myopia checkpoint (its content, not its name, decides).</summary>
+    public static bool IsCheckpoint(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var head = new byte[Magic.Length];
+        return stream.Read(head) == head.Length && head.AsSpan().SequenceEqual(Magic);
+    }
+
     public static CheckpointInfo ReadInfo(string path)
     {
         using var stream = File.OpenRead(Resolve(path));

@@ -61,7 +61,9 @@ public sealed class Trainer
 
         using var normalizer = new Normalizer(data.Normalization);
         var augmenter = new BatchAugmenter(options.Augmentation, normalizer);
-        var evaluator = new FullImageEvaluator(model, data.Normalization, options.EvalBatch);
+        using var classifier = Classifiers.Classifier.FromModule(model, data.Normalization, data.Test.ClassNames,
+            data.Train.Height, data.Train.Width, options.Tile, options.Model);
+        var evaluator = new FullImageEvaluator(classifier, new FullImageOptions(options.EvalBatch));
         long n = data.Train.Count;
         long batches = (n + options.Batch - 1) / options.Batch;
         var total = Stopwatch.StartNew();
@@ -118,7 +120,7 @@ public sealed class Trainer
             double trainSeconds = clock.Elapsed.TotalSeconds;
             double imagesPerSecond = (seen - (partial?.Seen ?? 0)) / Math.Max(1e-9, trainSeconds);
             observer.Evaluating(epoch + 1);
-            var test = evaluator.Evaluate(data.Test);
+            var test = evaluator.Run(data.Test);
             var metrics = new EpochMetrics(epoch + 1, lr, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen),
                 test.Loss, test.Top1, test.Top5, imagesPerSecond, carriedSeconds + clock.Elapsed.TotalSeconds);
             bool best = info.History.Count == 0 || metrics.TestAcc > info.History.Max(h => h.TestAcc);

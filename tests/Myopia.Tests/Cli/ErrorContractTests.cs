@@ -33,7 +33,7 @@ public class ErrorContractTests
     {
         var path = Path.Combine(Path.GetTempPath(), $"myopia-corrupt-{Guid.NewGuid():N}.pt");
         File.WriteAllBytes(path, new byte[1000]);
-        try { AssertOneLineError(CliProcess.Run("eval", "--checkpoint", path), "truncated"); }
+        try { AssertOneLineError(CliProcess.Run("eval", "--checkpoint", path), "not a model file"); }
         finally { File.Delete(path); }
     }
 

@@ -37,8 +37,8 @@ public class SweepRunnerTests : IDisposable
         var first = new CountingExecutor(new InProcessSweepExecutor(load));
         var runner = new SweepRunner(Spec(), root)
         {
-            PatchEvaluator = (model, info, test, tile) =>
-                new Myopia.Analysis.TileStudy.PatchAveragedEvaluator(model, info.Normalization, tile, 4).Evaluate(test),
+            PatchEvaluator = (classifier, test, tile) =>
+                new Myopia.Analysis.TileStudy.PatchAveragedEvaluator(classifier, new(tile, 4)).Run(test),
         };
         var result = runner.Run(first, load);
         Assert.Equal(4, first.Ran.Count);

@@ -12,7 +12,7 @@ namespace Myopia.Analysis.TileStudy;
 public static class PatchLogits
 {
     /// <summary>N x C x H x W normalized images to N x Ph x Pw x K logits.</summary>
-    public static Tensor Compute(nn.Module<Tensor, Tensor> model, Tensor images, int tile, int stride = 1, int patchBatch = 1024,
+    public static Tensor Compute(nn.IModule<Tensor, Tensor> model, Tensor images, int tile, int stride = 1, int patchBatch = 1024,
         (int Top, int Bottom, int Left, int Right)? padding = null)
     {
         if (stride < 1) throw new MyopiaException($"stride must be >= 1, got {stride}");

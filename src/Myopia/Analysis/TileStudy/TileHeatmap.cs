@@ -1,6 +1,5 @@
-using Myopia.Augmentation;
+using Myopia.Classifiers;
 using Myopia.Data;
-using Myopia.Models;
 using static TorchSharp.torch;
 
 namespace Myopia.Analysis.TileStudy;
@@ -8,7 +7,11 @@ namespace Myopia.Analysis.TileStudy;
 /// <summary>Whose evidence a heatmap shows: the full-image prediction, the true label, or a fixed class.</summary>
 public enum HeatmapTarget { Predicted, Label, Class }
 
-public sealed record TileHeatmapOptions(int Tile, int Stride = 1, HeatmapTarget Target = HeatmapTarget.Predicted, int? Class = null, int PatchBatch = 1024);
+/// <summary>Exact: one forward pass per tile. Dense: per-position logits of one pass over the whole image (global-pooling models only).</summary>
+public enum HeatmapMode { Exact, Dense }
+
+public sealed record TileHeatmapOptions(int Tile, int Stride = 1, HeatmapTarget Target = HeatmapTarget.Predicted, int? Class = null, int PatchBatch = 1024,
+    HeatmapMode Mode = HeatmapMode.Exact);
 
 /// <summary>
 /// The maps of one image. All are H x W, row-major. <see cref="MaskedLogit"/>: the max logit of the
@@ -18,7 +21,19 @@ public sealed record TileHeatmapOptions(int Tile, int Stride = 1, HeatmapTarget 
 public sealed record ImageHeatmap(int Index, int Label, int FullPrediction, int ClassOfInterest, int Height, int Width,
     float[] MaxLogit, float[] MaskedLogit, float[] Probability, float[] ClassLogit, int[] ClassMap);
 
-public sealed record TileHeatmapResult(TileHeatmapOptions Options, string Mode, IReadOnlyList<string> ClassNames, List<ImageHeatmap> Images, double TilesPerSecond);
+/// <param name="TilesPerSecond">Tiles per second in exact mode, pixels per second in dense mode.</param>
+public sealed record TileHeatmapResult(TileHeatmapOptions Options, string Mode, IReadOnlyList<string> ClassNames, List<ImageHeatmap> Images, double TilesPerSecond)
+    : IAnalysisResult
+{
+    public IReadOnlyDictionary<string, object> Headline() => new Dictionary<string, object>
+    {
+        ["mode"] = Mode,
+        ["tile"] = Options.Tile,
+        ["stride"] = Options.Stride,
+        ["images"] = Images.Count,
+        [Mode == "dense" ? "pixels_per_second" : "tiles_per_second"] = TilesPerSecond,
+    };
+}
 
 /// <summary>
 /// Tile heatmaps of the tile study: one T x T tile centred on every pixel (zero padding applied
@@ -27,13 +42,15 @@ public sealed record TileHeatmapResult(TileHeatmapOptions Options, string Mode, 
 /// tiles centred on pixels (i s, j s) are computed and the maps interpolated between them
 /// (bilinear for values, nearest for classes), so a coarse sample sits exactly on its pixel.
 /// </summary>
-public sealed class TileHeatmap(nn.Module<Tensor, Tensor> model, Normalization normalization, TileHeatmapOptions options)
+public sealed class TileHeatmap(Classifier classifier, TileHeatmapOptions options) : IAnalysis<TileHeatmapResult>
 {
-    public TileHeatmapResult Compute(ImageDataset images, Action<long, long>? progress = null)
+    public TileHeatmapResult Run(ImageDataset images, IProgress<AnalysisProgress>? progress = null, CancellationToken cancellation = default) =>
+        options.Mode == HeatmapMode.Dense ? Dense(images, progress, cancellation) : Exact(images, progress, cancellation);
+
+    private TileHeatmapResult Exact(ImageDataset images, IProgress<AnalysisProgress>? progress, CancellationToken cancellation)
     {
         if (options.Tile < 1) throw new MyopiaException($"tile must be positive, got {options.Tile}");
         if (options.Stride < 1) throw new MyopiaException($"stride must be >= 1, got {options.Stride}");
-        CheckTarget(images.ClassCount);
         int s = options.Stride, h = images.Height, w = images.Width;
         // Enough coarse samples that the last one reaches the last pixel; the extra tiles (centred
         // past the border) need extra zero padding below and to the right.
@@ -43,7 +60,8 @@ public sealed class TileHeatmap(nn.Module<Tensor, Tensor> model, Normalization n
         int imagesPerChunk = Math.Max(1, options.PatchBatch * 4 / (rows * columns));
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var results = MapChunks(images, imagesPerChunk, s, x => PatchLogits.Compute(model, x, options.Tile, s, options.PatchBatch, padding), progress);
+        var results = MapChunks(images, imagesPerChunk, s, x => PatchLogits.Compute(classifier.Network, x, options.Tile, s, options.PatchBatch, padding),
+            $"exact heatmaps T={options.Tile}", progress, cancellation);
         long tiles = (long)images.Count * rows * columns;
         return new TileHeatmapResult(options, "exact", images.ClassNames, results, tiles / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
     }
@@ -52,11 +70,11 @@ public sealed class TileHeatmap(nn.Module<Tensor, Tensor> model, Normalization n
     /// The dense approximation for models with global average pooling: one forward pass of the
     /// whole image, per-position logits before pooling (BagNet style), upsampled to the image.
     /// </summary>
-    public TileHeatmapResult ComputeDense(ImageDataset images)
+    private TileHeatmapResult Dense(ImageDataset images, IProgress<AnalysisProgress>? progress, CancellationToken cancellation)
     {
-        if (model is not ISpatialClassifier spatial)
-            throw new MyopiaException("dense heatmaps need a model with global average pooling and a linear head (smallcnn, resnet18/34, vgg*); use the exact mode");
-        CheckTarget(images.ClassCount);
+        if (options.Tile < 1) throw new MyopiaException($"tile must be positive, got {options.Tile}");
+        if (classifier.Spatial is not { } spatial)
+            throw new MyopiaException($"dense heatmaps need a model with global average pooling and a linear head (smallcnn, resnet18/34/50, GAP vgg*), not {classifier.Label}; use the exact mode");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         // The upsampled logits are K values per pixel: 64 CIFAR images at a time, one 256 x 256 image.
         int imagesPerChunk = Math.Max(1, 65_536 / (images.Height * images.Width));
@@ -65,32 +83,26 @@ public sealed class TileHeatmap(nn.Module<Tensor, Tensor> model, Normalization n
             var map = spatial.SpatialLogits(x); // n x K x h x w
             var upsampled = nn.functional.interpolate(map, [images.Height, images.Width], mode: InterpolationMode.Bilinear, align_corners: false);
             return upsampled.permute(0, 2, 3, 1); // n x H x W x K
-        });
+        }, "dense heatmaps", progress, cancellation);
         return new TileHeatmapResult(options, "dense", images.ClassNames, results, (double)images.Count * images.Height * images.Width / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
     }
 
     // Both modes: normalize a chunk of images, take the full-image prediction, compute the chunk's
     // n x rows x columns x K logit grid (sampled every `stride` pixels), and turn each image's grid into maps.
     private List<ImageHeatmap> MapChunks(ImageDataset images, int imagesPerChunk, int stride, Func<Tensor, Tensor> logitGrid,
-        Action<long, long>? progress = null)
+        string stage, IProgress<AnalysisProgress>? progress, CancellationToken cancellation)
     {
+        CheckTarget(images.ClassCount);
+        Evaluation.FullImageEvaluator.CheckClasses(classifier, images);
         var results = new List<ImageHeatmap>();
-        using (new EvalModeScope(model))
+        BatchedInference.Run(classifier, images, imagesPerChunk, stage, chunk =>
         {
-            using var normalizer = new Normalizer(normalization);
-            for (int start = 0; start < images.Count; start += imagesPerChunk)
-            {
-                using var scope = NewDisposeScope();
-                int n = Math.Min(imagesPerChunk, images.Count - start);
-                var x = normalizer.FromBytes(images.Images.narrow(0, start, n));
-                var predictions = model.call(x).argmax(1).data<long>().ToArray();
-                var labels = images.Labels.narrow(0, start, n).data<long>().ToArray();
-                var logits = logitGrid(x);
-                for (int i = 0; i < n; i++)
-                    results.Add(Maps(start + i, (int)labels[i], (int)predictions[i], logits[i], images.Height, images.Width, stride));
-                progress?.Invoke(start + n, images.Count);
-            }
-        }
+            var predictions = classifier.Logits(chunk.Images).argmax(1).cpu().data<long>().ToArray();
+            var labels = chunk.Labels.cpu().data<long>().ToArray();
+            var logits = logitGrid(chunk.Images).cpu();
+            for (int i = 0; i < chunk.Count; i++)
+                results.Add(Maps((int)chunk.Start + i, (int)labels[i], (int)predictions[i], logits[i], images.Height, images.Width, stride));
+        }, progress, cancellation);
         return results;
     }
 

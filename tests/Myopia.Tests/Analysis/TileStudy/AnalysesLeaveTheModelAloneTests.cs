@@ -1,3 +1,4 @@
+using Myopia.Tests.Infrastructure;
 using Myopia.Analysis.TileStudy;
 using Myopia.Data;
 using Myopia.Models;
@@ -11,7 +12,7 @@ namespace Myopia.Tests.Analysis.TileStudy;
 /// </summary>
 public class AnalysesLeaveTheModelAloneTests
 {
-    public static TheoryData<string> Analyses => ["heatmap", "dense", "patch-averaged", "mean-logits", "agreement"];
+    public static TheoryData<string> Analyses => ["heatmap", "dense", "patch-averaged", "full-image", "mean-logits", "agreement"];
 
     [Theory]
     [MemberData(nameof(Analyses))]
@@ -24,17 +25,19 @@ public class AnalysesLeaveTheModelAloneTests
         var pixels = randint(0, 256, [2, 3, 12, 12], dtype: ScalarType.Byte);
         using var data = new ImageDataset("random", pixels, tensor(new long[] { 0, 2 }), ["a", "b", "c"]);
         var norm = new Normalization([0.5f, 0.5f, 0.5f], [0.25f, 0.25f, 0.25f]);
+        using var classifier = TestClassifiers.Of(model, norm, data.ClassNames);
         switch (analysis)
         {
-            case "heatmap": new TileHeatmap(model, norm, new TileHeatmapOptions(6)).Compute(data); break;
-            case "dense": new TileHeatmap(model, norm, new TileHeatmapOptions(6)).ComputeDense(data); break;
-            case "patch-averaged": new PatchAveragedEvaluator(model, norm, 8).Evaluate(data); break;
+            case "heatmap": new TileHeatmap(classifier, new TileHeatmapOptions(6)).Run(data); break;
+            case "dense": new TileHeatmap(classifier, new TileHeatmapOptions(6, Mode: HeatmapMode.Dense)).Run(data); break;
+            case "patch-averaged": new PatchAveragedEvaluator(classifier, new PatchAveragedOptions(8)).Run(data); break;
+            case "full-image": new Myopia.Evaluation.FullImageEvaluator(classifier).Run(data); break;
             case "mean-logits":
                 using (var x = randn(2, 3, 12, 12))
-                using (var logits = new PatchAveragedEvaluator(model, norm, 8).MeanLogits(x))
+                using (var logits = new PatchAveragedEvaluator(classifier, new PatchAveragedOptions(8)).MeanLogits(x))
                     Assert.False(logits.requires_grad);
                 break;
-            case "agreement": new TileAgreement(model, norm).Measure(data, [6, 10]); break;
+            case "agreement": new TileAgreement(classifier, new TileAgreementOptions([6, 10])).Run(data); break;
         }
         Assert.True(model.training, $"{analysis} left the model in eval mode");
         foreach (var (name, value) in before)

@@ -1,3 +1,4 @@
+using Myopia.Tests.Infrastructure;
 using Myopia.Analysis.TileStudy;
 using Myopia.Models;
 using static TorchSharp.torch;
@@ -15,7 +16,8 @@ public class PatchAveragedEvaluatorTests
         using var noGrad = no_grad();
         using var images = randn(3, 3, 13, 11);
         const int tile = 8, stride = 2;
-        var evaluator = new PatchAveragedEvaluator(model, Myopia.Data.Normalization.Identity(3), tile, stride, patchBatch: 7);
+        using var classifier = TestClassifiers.Of(model, Myopia.Data.Normalization.Identity(3), 4);
+        var evaluator = new PatchAveragedEvaluator(classifier, new PatchAveragedOptions(tile, stride, PatchBatch: 7));
         using var mean = evaluator.MeanLogits(images);
 
         using var sum = zeros(3, 4);
@@ -38,11 +40,14 @@ public class PatchAveragedEvaluatorTests
         manual_seed(4);
         using var model = ModelRegistry.Create("smallcnn", 8);
         const int n = 40;
-        using var images = randn(n, 3, 12, 12);
-        using var labels = randint(0, 8, [n], dtype: ScalarType.Int64);
-        var evaluator = new PatchAveragedEvaluator(model, Myopia.Data.Normalization.Identity(3), tile: 9, patchBatch: 20); // 16 patches per image: chunks of 5 images
-        var result = evaluator.Evaluate(images, labels, Enumerable.Range(0, 8).Select(c => $"c{c}").ToArray());
+        var pixels = randint(0, 256, [n, 3, 12, 12], dtype: ScalarType.Byte);
+        var labels = randint(0, 8, [n], dtype: ScalarType.Int64);
+        using var data = new Myopia.Data.ImageDataset("random", pixels, labels, Enumerable.Range(0, 8).Select(c => $"c{c}").ToArray());
+        using var classifier = TestClassifiers.Of(model, new Myopia.Data.Normalization([0.5f, 0.5f, 0.5f], [0.25f, 0.25f, 0.25f]), data.ClassNames);
+        var evaluator = new PatchAveragedEvaluator(classifier, new PatchAveragedOptions(9, PatchBatch: 20)); // 16 patches per image: chunks of 5 images
+        var result = evaluator.Run(data);
 
+        using var images = classifier.Normalize(pixels);
         using var mean = evaluator.MeanLogits(images);
         using var top5 = mean.topk(5, dim: 1).indexes;
         using var hits = top5.eq(labels.unsqueeze(1));

@@ -1,3 +1,4 @@
+using Myopia.Tests.Infrastructure;
 using Myopia.Analysis.TileStudy;
 using Myopia.Augmentation;
 using Myopia.Data;
@@ -20,7 +21,8 @@ public class TileAgreementTests
         using var data = new ImageDataset("random", pixels, tensor(new long[] { 0, 1, 2, 1, 0 }), ["a", "b", "c"]);
         var norm = new Normalization([0.5f, 0.5f, 0.5f], [0.25f, 0.25f, 0.25f]);
         int[] tiles = [5, 8, 10];
-        var result = new TileAgreement(model, norm, stride, patchBatch: 9).Measure(data, tiles);
+        using var classifier = TestClassifiers.Of(model, norm, data.ClassNames);
+        var result = new TileAgreement(classifier, new TileAgreementOptions(tiles, stride, PatchBatch: 9)).Run(data);
         Assert.Equal(n, result.Images);
         Assert.Equal(tiles, result.Rows.Select(r => r.Tile));
 
@@ -71,6 +73,7 @@ public class TileAgreementTests
     {
         using var model = ModelRegistry.Create("smallcnn", 2);
         using var data = new ImageDataset("z", zeros(1, 3, 8, 8, dtype: ScalarType.Byte), tensor(new long[] { 0 }), ["a", "b"]);
-        Assert.Throws<MyopiaException>(() => new TileAgreement(model, Normalization.Identity(3)).Measure(data, [4, 9]));
+        using var classifier = TestClassifiers.Of(model, Normalization.Identity(3), data.ClassNames);
+        Assert.Throws<MyopiaException>(() => new TileAgreement(classifier, new TileAgreementOptions([4, 9])).Run(data));
     }
 }

@@ -1,3 +1,4 @@
+using Myopia.Tests.Infrastructure;
 using Myopia.Analysis.TileStudy;
 using Myopia.Augmentation;
 using Myopia.Data;
@@ -28,7 +29,8 @@ public class TileHeatmapExactnessTests
         using var model = ModelRegistry.Create("smallcnn", 4);
         const int h = 7, w = 9;
         using var images = RandomImages(3, h, w, 4);
-        var result = new TileHeatmap(model, Norm, new TileHeatmapOptions(tile, Target: HeatmapTarget.Label, PatchBatch: patchBatch)).Compute(images);
+        using var classifier = TestClassifiers.Of(model, Norm, images.ClassNames);
+        var result = new TileHeatmap(classifier, new TileHeatmapOptions(tile, Target: HeatmapTarget.Label, PatchBatch: patchBatch)).Run(images);
         Assert.Equal(3, result.Images.Count);
 
         model.eval();
@@ -69,8 +71,9 @@ public class TileHeatmapExactnessTests
         using var model = ModelRegistry.Create("smallcnn", 5);
         const int h = 11, w = 14; // neither h - 1 nor w - 1 is a multiple of every stride tested
         using var images = RandomImages(2, h, w, 5);
-        var exact = new TileHeatmap(model, Norm, new TileHeatmapOptions(tile, Target: HeatmapTarget.Class, Class: 2)).Compute(images);
-        var strided = new TileHeatmap(model, Norm, new TileHeatmapOptions(tile, stride, Target: HeatmapTarget.Class, Class: 2)).Compute(images);
+        using var classifier = TestClassifiers.Of(model, Norm, images.ClassNames);
+        var exact = new TileHeatmap(classifier, new TileHeatmapOptions(tile, Target: HeatmapTarget.Class, Class: 2)).Run(images);
+        var strided = new TileHeatmap(classifier, new TileHeatmapOptions(tile, stride, Target: HeatmapTarget.Class, Class: 2)).Run(images);
         for (int i = 0; i < 2; i++)
         {
             var e = exact.Images[i];
@@ -108,8 +111,9 @@ public class TileHeatmapExactnessTests
     {
         using var model = ModelRegistry.Create("smallcnn", 3);
         using var images = RandomImages(1, 8, 8, 3);
-        var e = Assert.Throws<MyopiaException>(() => new TileHeatmap(model, Norm, new TileHeatmapOptions(4, Target: HeatmapTarget.Class, Class: 3)).Compute(images));
+        using var classifier = TestClassifiers.Of(model, Norm, images.ClassNames);
+        var e = Assert.Throws<MyopiaException>(() => new TileHeatmap(classifier, new TileHeatmapOptions(4, Target: HeatmapTarget.Class, Class: 3)).Run(images));
         Assert.Contains("out of range", e.Message);
-        Assert.Throws<MyopiaException>(() => new TileHeatmap(model, Norm, new TileHeatmapOptions(4, Target: HeatmapTarget.Class)).Compute(images));
+        Assert.Throws<MyopiaException>(() => new TileHeatmap(classifier, new TileHeatmapOptions(4, Target: HeatmapTarget.Class)).Run(images));
     }
 }

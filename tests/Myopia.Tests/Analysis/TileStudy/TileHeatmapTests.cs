@@ -1,3 +1,4 @@
+using Myopia.Tests.Infrastructure;
 using Myopia.Analysis.TileStudy;
 using Myopia.Data;
 using static TorchSharp.torch;
@@ -36,8 +37,8 @@ public class TileHeatmapTests
         const int h = 9, w = 11, row = 3, col = 7; // rows and columns differ, so a transpose would show
         using var images = OneBrightPixel(h, w, row, col);
         using var model = new TopLeftDetector();
-        var result = new TileHeatmap(model, new Normalization([0f], [1f]), new TileHeatmapOptions(tile, Target: HeatmapTarget.Class, Class: 1))
-            .Compute(images);
+        using var classifier = TestClassifiers.Of(model, new Normalization([0f], [1f]), images.ClassNames);
+        var result = new TileHeatmap(classifier, new TileHeatmapOptions(tile, Target: HeatmapTarget.Class, Class: 1)).Run(images);
         var map = result.Images[0];
         Assert.Equal(h * w, map.ClassMap.Length);
         var bright = Enumerable.Range(0, h * w).Where(p => map.ClassMap[p] == 1).Select(p => (p / w, p % w)).ToList();
@@ -56,7 +57,8 @@ public class TileHeatmapTests
         using var images = new ImageDataset("random", pixels, tensor(new long[] { 0 }), ["a", "b", "c"]);
         var norm = new Normalization([0.5f, 0.5f, 0.5f], [0.25f, 0.25f, 0.25f]);
         const int tile = 8;
-        var map = new TileHeatmap(model, norm, new TileHeatmapOptions(tile)).Compute(images).Images[0];
+        using var classifier = TestClassifiers.Of(model, norm, images.ClassNames);
+        var map = new TileHeatmap(classifier, new TileHeatmapOptions(tile)).Run(images).Images[0];
 
         using var noGrad = no_grad();
         using var normalizer = new Myopia.Augmentation.Normalizer(norm);
@@ -79,9 +81,9 @@ public class TileHeatmapTests
         using var model = new PointwiseClassifier();
         var pixels = randint(0, 256, [2, 3, 7, 9], dtype: ScalarType.Byte);
         using var images = new ImageDataset("random", pixels, tensor(new long[] { 0, 1 }), ["a", "b", "c", "d"]);
-        var heatmap = new TileHeatmap(model, Normalization.Identity(3), new TileHeatmapOptions(1));
-        var exact = heatmap.Compute(images);
-        var dense = heatmap.ComputeDense(images);
+        using var classifier = TestClassifiers.Of(model, Normalization.Identity(3), images.ClassNames);
+        var exact = new TileHeatmap(classifier, new TileHeatmapOptions(1)).Run(images);
+        var dense = new TileHeatmap(classifier, new TileHeatmapOptions(1, Mode: HeatmapMode.Dense)).Run(images);
         var (classAgreement, correlation) = TileHeatmap.Agreement(exact, dense);
         Assert.Equal(1.0, classAgreement, 6);
         Assert.Equal(1.0, correlation, 4);

@@ -1,0 +1,38 @@
+using Myopia.Classifiers;
+using Myopia.Data;
+using static TorchSharp.torch;
+
+namespace Myopia.Analysis;
+
+/// <summary>One chunk of a dataset on its way through a network: normalized images and labels on the classifier's device.</summary>
+/// <param name="Start">Index of the chunk's first image in the dataset.</param>
+public readonly record struct InferenceChunk(long Start, long Count, Tensor Images, Tensor Labels);
+
+/// <summary>
+/// The one inference loop every analysis shares: a dataset in chunks of images, each normalized on
+/// the classifier's device, run in eval mode without gradients inside its own dispose scope (so memory
+/// stays bounded by one chunk), with progress after each chunk and cancellation between chunks.
+/// The model's training mode is restored afterwards.
+/// </summary>
+public static class BatchedInference
+{
+    public static void Run(Classifier classifier, ImageDataset data, int imagesPerChunk, string stage, Action<InferenceChunk> body,
+        IProgress<AnalysisProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        if (imagesPerChunk < 1) throw new MyopiaException($"batch must be at least 1, got {imagesPerChunk}");
+        if (data.Channels != classifier.Preprocessing.Channels)
+            throw new MyopiaException($"{classifier.Label} takes {classifier.Preprocessing.Channels}-channel images but {data.Name} has {data.Channels}");
+        progress?.Report(new AnalysisProgress(stage, 0, data.Count));
+        using var eval = classifier.EvalMode();
+        for (long start = 0; start < data.Count; start += imagesPerChunk)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            long n = Math.Min(imagesPerChunk, data.Count - start);
+            var images = classifier.Normalize(data.Images.narrow(0, start, n));
+            var labels = data.Labels.narrow(0, start, n).to(classifier.Device);
+            body(new InferenceChunk(start, n, images, labels));
+            progress?.Report(new AnalysisProgress(stage, start + n, data.Count));
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using Myopia.Augmentation;
+using Myopia.Data;
+using Myopia.Models;
+using TorchSharp;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Myopia.Classifiers;
+
+/// <summary>
+/// The one thing every analysis takes: a network (a Myopia model, a PyTorch state_dict loaded into a
+/// registry architecture, or a TorchScript module), its preprocessing and its model card, on one device.
+/// Owns the network and disposes it.
+/// </summary>
+public sealed class Classifier : IDisposable
+{
+    private readonly Normalizer normalizer;
+    private readonly bool ownsNetwork;
+
+    public Classifier(nn.IModule<Tensor, Tensor> network, Preprocessing preprocessing, ModelCard card, Device? device = null, bool ownsNetwork = true)
+    {
+        this.ownsNetwork = ownsNetwork;
+        if (network is not nn.Module)
+            throw new ArgumentException("the network must be a TorchSharp module", nameof(network));
+        Network = network;
+        Preprocessing = preprocessing;
+        Card = card;
+        Device = device ?? CPU;
+        if (Device.type != DeviceType.CPU) Module.to(Device);
+        normalizer = new Normalizer(preprocessing.Normalization, Device);
+    }
+
+    /// <summary>
+    /// Wraps a TorchSharp module of one's own (e.g. during training, or a network built in code) without
+    /// taking ownership: disposing the classifier leaves the module alive.
+    /// </summary>
+    public static Classifier FromModule(nn.Module<Tensor, Tensor> module, Normalization normalization, IReadOnlyList<string> classNames,
+        int height = 32, int width = 32, int? tile = null, string architecture = "module")
+    {
+        var preprocessing = new Preprocessing(normalization, normalization.Mean.Length, height, width, classNames);
+        var card = new ModelCard(architecture, null, "memory", ModelFormat.Registry, tile, Hookable: true,
+            HasSpatialLogits: module is ISpatialClassifier, Dataset: null, Parameters: ModelRegistry.ParameterCount(module));
+        var device = module.parameters().FirstOrDefault()?.device ?? CPU;
+        return new Classifier(module, preprocessing, card, device, ownsNetwork: false);
+    }
+
+    public nn.IModule<Tensor, Tensor> Network { get; }
+
+    /// <summary>The network as a module: its mode, parameters and device.</summary>
+    public nn.Module Module => (nn.Module)Network;
+
+    public Preprocessing Preprocessing { get; }
+    public ModelCard Card { get; }
+    public Device Device { get; }
+
+    /// <summary>Short label for progress lines and figure titles, e.g. "resnet18 (run-t16)".</summary>
+    public string Label => Card.Format == ModelFormat.Registry
+        ? $"{Card.Architecture} (untrained)"
+        : $"{Card.Architecture} ({System.IO.Path.GetFileName(Card.Source.TrimEnd('/'))})";
+
+    /// <summary>uint8 (or float in [0, 255]) N x C x H x W pixels on any device to normalized float32 on the classifier's device.</summary>
+    public Tensor Normalize(Tensor pixels)
+    {
+        if (pixels.shape[1] != Preprocessing.Channels)
+            throw new MyopiaException($"{Label} takes {Preprocessing.Channels}-channel images but got {pixels.shape[1]} channels");
+        using var onDevice = pixels.device == Device ? pixels.alias() : pixels.to(Device);
+        return normalizer.FromBytes(onDevice);
+    }
+
+    /// <summary>Logits of normalized images (the caller chooses the mode and gradient context).</summary>
+    public Tensor Logits(Tensor normalized) => Network.call(normalized);
+
+    /// <summary>The network as a dense per-position classifier, when its logits are a spatial mean.</summary>
+    public ISpatialClassifier? Spatial => Network as ISpatialClassifier;
+
+    /// <summary>The network as a module tree whose layers can be hooked or changed, or one clear error naming the analysis that needs it.</summary>
+    public nn.Module<Tensor, Tensor> RequireLayers(string analysis)
+    {
+        if (Card.Hookable && Network is nn.Module<Tensor, Tensor> module) return module;
+        throw new MyopiaException(
+            $"{analysis} needs the network's layers, but {Card.Source} is a {Describe(Card.Format)} that exposes only its forward pass; " +
+            "load its weights as a state_dict or safetensors file with --arch to analyse layers");
+    }
+
+    /// <summary>Eval mode and no gradients until disposed; the previous mode is restored.</summary>
+    public EvalModeScope EvalMode() => new(Module);
+
+    private static string Describe(ModelFormat format) => format switch
+    {
+        ModelFormat.TorchScript => "TorchScript model",
+        _ => format.ToString(),
+    };
+
+    public void Dispose()
+    {
+        normalizer.Dispose();
+        if (ownsNetwork) Module.Dispose();
+    }
+}

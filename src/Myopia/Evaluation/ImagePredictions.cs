@@ -1,0 +1,37 @@
+using static TorchSharp.torch;
+
+namespace Myopia.Evaluation;
+
+/// <summary>
+/// Every test image's outcome, for a user's own analysis: its index in the evaluated split, true
+/// label, predicted class and the K logits (row-major N x K).
+/// </summary>
+public sealed record ImagePredictions(long[] Index, int[] Label, int[] Prediction, int Classes, float[] Logits);
+
+/// <summary>Collects <see cref="ImagePredictions"/> chunk by chunk.</summary>
+internal sealed class PredictionRecorder(long count, int classes)
+{
+    private readonly long[] index = new long[count];
+    private readonly int[] label = new int[count];
+    private readonly int[] prediction = new int[count];
+    private readonly float[] logits = new float[count * classes];
+
+    public void Add(long start, Tensor chunkLogits, Tensor chunkLabels)
+    {
+        using var cpuLogits = chunkLogits.detach().to(CPU).to_type(ScalarType.Float32).contiguous();
+        using var cpuLabels = chunkLabels.to(CPU);
+        using var argmax = cpuLogits.argmax(1);
+        var values = cpuLogits.data<float>().ToArray();
+        var labels = cpuLabels.data<long>().ToArray();
+        var predicted = argmax.data<long>().ToArray();
+        values.CopyTo(logits, start * classes);
+        for (int i = 0; i < labels.Length; i++)
+        {
+            index[start + i] = start + i;
+            label[start + i] = (int)labels[i];
+            prediction[start + i] = (int)predicted[i];
+        }
+    }
+
+    public ImagePredictions Result() => new(index, label, prediction, classes, logits);
+}
