@@ -15,7 +15,7 @@ public static class BenchCommand
     public static Command Create()
     {
         var model = CommonOptions.Model("resnet9");
-        var tile = new Option<int>("--tile") { Description = "input side in pixels", DefaultValueFactory = _ => 32 };
+        var tile = new Option<int>("--tile") { Description = "tile side T: the side of the square training crops and inference inputs timed", DefaultValueFactory = _ => 32 };
         var batch = CommonOptions.Batch();
         var steps = new Option<int>("--steps") { Description = "timed steps per measurement", DefaultValueFactory = _ => 5 };
         var warmup = new Option<int>("--warmup") { Description = "untimed steps before timing", DefaultValueFactory = _ => 2 };

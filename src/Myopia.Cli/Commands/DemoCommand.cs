@@ -18,7 +18,7 @@ public static class DemoCommand
     public static Command Create()
     {
         var epochs = CommonOptions.Epochs(5);
-        var trainImages = new Option<int>("--train-images") { Description = "training images used from the synthetic set (10,000 in all)", DefaultValueFactory = _ => 4000 };
+        var trainImages = new Option<int>("--train-limit", "--train-images") { Description = "training images used from the synthetic set (10,000 in all)", DefaultValueFactory = _ => 4000 };
         var tiles = new Option<string>("--tiles") { Description = "the two tile sizes to compare with full images", DefaultValueFactory = _ => "8,16" };
         var model = CommonOptions.Model();
         var seed = CommonOptions.Seed();

@@ -58,6 +58,7 @@ public static class LinearCommand
         command.SetAction(parse =>
         {
             var options = o.Read(parse) with { Fcnn = !parse.GetValue(noFcnn) };
+            var outDir = OutputFolder.Resolve(parse.GetValue(o.Out), "linear");
             var result = ProgressDisplay.Run(sink =>
             {
                 string current = "";
@@ -69,7 +70,8 @@ public static class LinearCommand
                 sink.Finish();
                 return r;
             });
-            if (parse.GetValue(o.Out) is { } outDir) LinearDynamicsReport.Write(result, outDir);
+            LinearDynamicsReport.Write(result, outDir);
+            Console.Error.WriteLine($"figures and report in {outDir}");
             if (parse.GetValue(o.Json)) JsonOutput.Print(result.Summary);
             else Show(result.Summary);
             return 0;
@@ -89,6 +91,7 @@ public static class LinearCommand
         {
             var list = parse.GetValue(epsilons)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(s => double.TryParse(s, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : throw new MyopiaException($"--epsilons: '{s}' is not a positive number")).ToArray();
+            var outDir = OutputFolder.Resolve(parse.GetValue(o.Out), "linear-init");
             var result = ProgressDisplay.Run(sink =>
             {
                 sink.Start("init scales", list.Length);
@@ -97,7 +100,8 @@ public static class LinearCommand
                 sink.Finish($"init scales: slope {r.Slope:F3}");
                 return r;
             });
-            if (parse.GetValue(o.Out) is { } outDir) LinearDynamicsReport.WriteInitScaling(result, outDir);
+            LinearDynamicsReport.WriteInitScaling(result, outDir);
+            Console.Error.WriteLine($"figures and report in {outDir}");
             if (parse.GetValue(o.Json)) JsonOutput.Print(result);
             else
             {

@@ -19,7 +19,7 @@ public static class SweepCommand
 {
     public static Command Create()
     {
-        var config = new Option<string?>("--config") { Description = "a sweep JSON file (as written to sweep.json); options below then only fill what it leaves out" };
+        var config = new Option<string?>("--config") { Description = "a sweep JSON file (as written to sweep.json); options given on the command line override its values" };
         var data = CommonOptions.Data();
         var dataDir = CommonOptions.DataDir();
         var models = new Option<string>("--models") { Description = "comma-separated model names", DefaultValueFactory = _ => "smallcnn" };
@@ -31,8 +31,8 @@ public static class SweepCommand
         var schedule = new Option<string>("--schedule") { Description = "multistep, cosine, onecycle or constant", DefaultValueFactory = _ => "multistep" };
         schedule.AcceptOnlyFromAmong(LearningRateSchedule.Names);
         var set = new Option<string[]>("--axis") { Description = "extra axis NAME=V1,V2 over any training option (repeatable), e.g. --axis lr=0.001,0.002", AllowMultipleArgumentsPerToken = false };
-        var trainLimit = new Option<int?>("--train-limit") { Description = "use only N training images (a fixed random subset, the same in every run)" };
-        var testLimit = new Option<int?>("--test-limit") { Description = "use only N test images (a fixed random subset, the same in every run)" };
+        var trainLimit = CommonOptions.TrainLimit();
+        var testLimit = CommonOptions.TestLimit();
         var jobs = new Option<int>("--jobs") { Description = "runs at once (child processes)", DefaultValueFactory = _ => 1 };
         var threads = CommonOptions.Threads();
         threads.Description = "CPU threads per job (0: cores / jobs)";
@@ -49,30 +49,41 @@ public static class SweepCommand
         };
         command.SetAction(parse =>
         {
-            SweepSpec spec;
+            // Flags given on the command line override the config file; flags left out keep its values.
+            bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
+            SweepSpec? fromFile = null;
             if (parse.GetValue(config) is { } path)
             {
                 if (!File.Exists(path)) throw new MyopiaException($"sweep config not found: {path}");
-                spec = JsonOutput.Deserialize<SweepSpec>(File.ReadAllText(path));
+                try { fromFile = JsonOutput.Deserialize<SweepSpec>(File.ReadAllText(path)); }
+                catch (System.Text.Json.JsonException e) { throw new MyopiaException($"sweep config {path} is not a sweep JSON: {e.Message}"); }
             }
-            else
+            var baseOptions = fromFile?.Base ?? new TrainOptions();
+            baseOptions = baseOptions with
             {
-                spec = new SweepSpec
-                {
-                    Base = new TrainOptions
-                    {
-                        Data = parse.GetValue(data)!, DataDir = parse.GetValue(dataDir) is { } d ? Path.GetFullPath(d) : null,
-                        Epochs = parse.GetValue(epochs), Batch = parse.GetValue(batch), Lr = parse.GetValue(lr), Schedule = parse.GetValue(schedule)!,
-                        TrainLimit = parse.GetValue(trainLimit), TestLimit = parse.GetValue(testLimit),
-                    },
-                    Models = List(parse.GetValue(models)!, "--models"),
-                    Tiles = List(parse.GetValue(tiles)!, "--tiles").Select(t => t is "full" or "0" ? 0 : int.TryParse(t, out var v) ? v : throw new MyopiaException($"--tiles: '{t}' is not a tile size")).ToArray(),
-                    Seeds = List(parse.GetValue(seeds)!, "--seeds").Select(s => int.TryParse(s, out var v) ? v : throw new MyopiaException($"--seeds: '{s}' is not an integer")).ToArray(),
-                    Axes = (parse.GetValue(set) ?? []).Select(ParseAxis).ToDictionary(a => a.Name, a => a.Values),
-                    PatchStride = parse.GetValue(patchStride),
-                    PatchTestLimit = parse.GetValue(patchLimit),
-                };
-            }
+                Data = fromFile is null || Given(data) ? parse.GetValue(data)! : baseOptions.Data,
+                DataDir = fromFile is null || Given(dataDir) ? (parse.GetValue(dataDir) is { } d ? Path.GetFullPath(d) : null) : baseOptions.DataDir,
+                Epochs = fromFile is null || Given(epochs) ? parse.GetValue(epochs) : baseOptions.Epochs,
+                Batch = fromFile is null || Given(batch) ? parse.GetValue(batch) : baseOptions.Batch,
+                Lr = fromFile is null || Given(lr) ? parse.GetValue(lr) : baseOptions.Lr,
+                Schedule = fromFile is null || Given(schedule) ? parse.GetValue(schedule)! : baseOptions.Schedule,
+                TrainLimit = fromFile is null || Given(trainLimit) ? parse.GetValue(trainLimit) : baseOptions.TrainLimit,
+                TestLimit = fromFile is null || Given(testLimit) ? parse.GetValue(testLimit) : baseOptions.TestLimit,
+            };
+            var spec = new SweepSpec
+            {
+                Base = baseOptions,
+                Models = fromFile is null || Given(models) ? List(parse.GetValue(models)!, "--models") : fromFile.Models,
+                Tiles = fromFile is null || Given(tiles)
+                    ? List(parse.GetValue(tiles)!, "--tiles").Select(t => t is "full" or "0" ? 0 : int.TryParse(t, out var v) ? v : throw new MyopiaException($"--tiles: '{t}' is not a tile size")).ToArray()
+                    : fromFile.Tiles,
+                Seeds = fromFile is null || Given(seeds)
+                    ? List(parse.GetValue(seeds)!, "--seeds").Select(s => int.TryParse(s, out var v) ? v : throw new MyopiaException($"--seeds: '{s}' is not an integer")).ToArray()
+                    : fromFile.Seeds,
+                Axes = fromFile is null || Given(set) ? (parse.GetValue(set) ?? []).Select(ParseAxis).ToDictionary(a => a.Name, a => a.Values) : fromFile.Axes,
+                PatchStride = fromFile is null || Given(patchStride) ? parse.GetValue(patchStride) : fromFile.PatchStride,
+                PatchTestLimit = fromFile is null || Given(patchLimit) ? parse.GetValue(patchLimit) : fromFile.PatchTestLimit,
+            };
             int parallel = Math.Max(1, parse.GetValue(jobs));
             int threadsPerJob = parse.GetValue(threads) is > 0 and var t ? t : Math.Max(1, Environment.ProcessorCount / parallel);
             var outDir = parse.GetValue(output)!;

@@ -11,7 +11,7 @@ public static class TheoryCommand
 {
     public static Command Create()
     {
-        var dataset = new Option<string>("--dataset") { Description = $"preset: {string.Join(", ", PatchErrorPresets.All.Select(p => p.Name))}", DefaultValueFactory = _ => "cifar10" };
+        var dataset = new Option<string>("--data", "--dataset") { Description = $"dataset whose err(t) preset to use: {string.Join(", ", PatchErrorPresets.All.Select(p => p.Name))}", DefaultValueFactory = _ => "cifar10" };
         var h = new Option<double?>("--h") { Description = "image side (overrides the preset)" };
         var n = new Option<double?>("--n") { Description = "training images" };
         var k = new Option<double?>("--k") { Description = "classes" };
@@ -36,13 +36,13 @@ public static class TheoryCommand
             double stepValue = parse.GetValue(step);
             if (!(stepValue > 0) || stepValue > p.H) throw new MyopiaException($"--step must be in (0, h], got {stepValue}");
             var curve = PatchErrorModel.Curve(p, stepValue);
-            if (parse.GetValue(output) is { } outDir)
             {
-                Directory.CreateDirectory(outDir);
+                var outDir = OutputFolder.Resolve(parse.GetValue(output), "theory");
                 TileStudyPlots.PatchErrorCurve(curve, Path.Combine(outDir, $"err-{name}.png"));
                 var csv = new System.Text.StringBuilder("t,err\n");
                 for (int i = 0; i < curve.T.Length; i++) csv.Append(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{curve.T[i]:G6},{curve.Err[i]:G6}\n"));
                 AtomicFile.WriteAllText(Path.Combine(outDir, $"err-{name}.csv"), csv.ToString());
+                Console.Error.WriteLine($"figure and table in {outDir}");
             }
             if (parse.GetValue(json))
             {

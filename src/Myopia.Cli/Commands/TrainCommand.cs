@@ -25,7 +25,8 @@ public static class TrainCommand
         var json = CommonOptions.Json();
         var threads = CommonOptions.Threads();
         var pad = new Option<int>("--pad") { Description = "pad-and-crop translation augmentation by p pixels (not with --tile)" };
-        var padMode = new Option<PadMode>("--pad-mode") { Description = "padding for --pad: zero or reflect", DefaultValueFactory = _ => PadMode.Zero };
+        var padMode = new Option<string>("--pad-mode") { Description = "padding for --pad: zero or reflect", DefaultValueFactory = _ => "zero" };
+        padMode.AcceptOnlyFromAmong("zero", "reflect");
         var noFlip = new Option<bool>("--no-flip") { Description = "turn off random horizontal flips" };
         var optimizer = new Option<string>("--optimizer") { Description = "adam (coupled L2, the paper's), adamw or sgd", DefaultValueFactory = _ => "adam" };
         optimizer.AcceptOnlyFromAmong(TrainOptions.Optimizers);
@@ -37,8 +38,8 @@ public static class TrainCommand
         schedule.AcceptOnlyFromAmong(LearningRateSchedule.Names);
         var milestones = new Option<string>("--milestones") { Description = "MultiStep epochs, comma-separated", DefaultValueFactory = _ => "40,80,100,150,200,250,300" };
         var gamma = new Option<double>("--gamma") { Description = "MultiStep factor", DefaultValueFactory = _ => 0.5 };
-        var trainLimit = new Option<int?>("--train-limit") { Description = "use only N training images (a fixed random subset, the same in every run)" };
-        var testLimit = new Option<int?>("--test-limit") { Description = "use only N test images (a fixed random subset, the same in every run)" };
+        var trainLimit = CommonOptions.TrainLimit();
+        var testLimit = CommonOptions.TestLimit();
         var resume = new Option<bool>("--resume") { Description = "continue the run in --out from its last checkpoint" };
         var config = new Option<string?>("--config") { Description = "read all training options from a JSON file (a run's config.json); other options are ignored" };
 
@@ -53,7 +54,7 @@ public static class TrainCommand
             {
                 Data = parse.GetValue(data)!, DataDir = parse.GetValue(dataDir), Model = parse.GetValue(model)!,
                 Tile = parse.GetValue(tile), Epochs = parse.GetValue(epochs), Batch = parse.GetValue(batch), Seed = parse.GetValue(seed),
-                Pad = parse.GetValue(pad), PadMode = parse.GetValue(padMode), Flip = !parse.GetValue(noFlip),
+                Pad = parse.GetValue(pad), PadMode = Enum.Parse<PadMode>(parse.GetValue(padMode)!, ignoreCase: true), Flip = !parse.GetValue(noFlip),
                 Optimizer = parse.GetValue(optimizer)!, Lr = parse.GetValue(lr), WeightDecay = parse.GetValue(weightDecay),
                 Momentum = parse.GetValue(momentum), Nesterov = parse.GetValue(nesterov), Schedule = parse.GetValue(schedule)!,
                 Milestones = ParseMilestones(parse.GetValue(milestones)!), Gamma = parse.GetValue(gamma),
