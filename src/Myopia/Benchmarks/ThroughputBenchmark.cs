@@ -30,26 +30,28 @@ public sealed class ThroughputBenchmark(ThroughputOptions options)
         for (var i = 0; i < options.Warmup; i++) TrainStep(model, optimizer, x, y);
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < options.Steps; i++) TrainStep(model, optimizer, x, y);
-        var train = ImagesPerSecond(clock);
+        double trainSeconds = clock.Elapsed.TotalSeconds;
 
         model.eval();
-        double eval;
+        double eval; // seconds of the timed inference steps
         using (no_grad())
         {
             for (var i = 0; i < options.Warmup; i++) EvalStep(model, x);
             clock.Restart();
             for (var i = 0; i < options.Steps; i++) EvalStep(model, x);
-            eval = ImagesPerSecond(clock);
+            eval = clock.Elapsed.TotalSeconds;
         }
 
+        long timedImages = (long)options.Batch * options.Steps;
         return new ThroughputResult(PeerName, options.Model, options.Tile, options.Batch,
-            ModelRegistry.ParameterCount(model), Math.Round(train, 1), Math.Round(eval, 1), torch.get_num_threads())
+            ModelRegistry.ParameterCount(model), Math.Round(timedImages / trainSeconds, 1), Math.Round(timedImages / eval, 1), torch.get_num_threads())
         {
             TorchVersion = "libtorch " + torch.__version__,
+            TimedImages = timedImages,
+            TrainSeconds = trainSeconds,
+            EvalSeconds = eval,
         };
     }
-
-    private double ImagesPerSecond(Stopwatch clock) => (double)options.Batch * options.Steps / clock.Elapsed.TotalSeconds;
 
     private static void TrainStep(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Tensor x, Tensor y)
     {

@@ -20,4 +20,13 @@ public sealed record ThroughputResult(
     /// <summary>The libtorch (or PyTorch) version the figures came from.</summary>
     [JsonPropertyName("torch")]
     public string? TorchVersion { get; init; }
+
+    /// <summary>Images in the timed steps (batch x steps) of each phase; warm-up steps are not counted.</summary>
+    public long? TimedImages { get; init; }
+
+    /// <summary>Wall-clock seconds of the timed training steps.</summary>
+    public double? TrainSeconds { get; init; }
+
+    /// <summary>Wall-clock seconds of the timed inference steps.</summary>
+    public double? EvalSeconds { get; init; }
 }

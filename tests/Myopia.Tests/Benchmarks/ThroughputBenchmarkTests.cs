@@ -16,9 +16,18 @@ public class ThroughputBenchmarkTests
         Assert.Equal("myopia", result.Peer);
         Assert.Equal("smallcnn", result.Model);
         Assert.Equal(242_474, result.Params);
-        Assert.True(result.TrainImgS > 0);
-        Assert.True(result.EvalImgS > 0);
         Assert.True(result.Threads >= 1);
+        // The rates are the timed images over the timed seconds: warm-up excluded, nothing double-counted.
+        Assert.Equal(Tiny.Batch * Tiny.Steps, result.TimedImages);
+        Assert.Equal(result.TimedImages!.Value / result.TrainSeconds!.Value, result.TrainImgS, 0.051 + 1e-9 * result.TrainImgS);
+        Assert.Equal(result.TimedImages!.Value / result.EvalSeconds!.Value, result.EvalImgS, 0.051 + 1e-9 * result.EvalImgS);
+    }
+
+    [Fact]
+    public void MoreTimedStepsCountMoreImagesAndWarmUpCountsNone()
+    {
+        var longer = new ThroughputBenchmark(Tiny with { Steps = 3, Warmup = 2 }).Run();
+        Assert.Equal(Tiny.Batch * 3, longer.TimedImages);
     }
 
     [Fact]

@@ -39,7 +39,34 @@ public class ErrorContractTests
 
     [Fact]
     public void NegativeEpochsAreRejected() =>
+        AssertOneLineError(CliProcess.Run("train", "--epochs=-3"), "--epochs");
+
+    [Fact]
+    public void ZeroEpochsAreRejected() =>
         AssertOneLineError(CliProcess.Run("train", "--epochs", "0"), "--epochs");
+
+    [Theory]
+    [InlineData("--test-limit", "0")]
+    [InlineData("--test-limit=-5", null)]
+    [InlineData("--train-limit", "0")]
+    public void ImageLimitsBelowOneAreRejected(string option, string? value) =>
+        AssertOneLineError(CliProcess.Run(value is null ? ["train", option] : ["train", option, value]), "must be at least 1");
+
+    [Fact]
+    public void EvalWithABatchOfZeroIsRejected() =>
+        AssertOneLineError(CliProcess.Run("eval", "--model", "smallcnn", "--data", "synthetic", "--batch", "0"), "--batch");
+
+    [Fact]
+    public void OutNamingAnExistingFileIsRejected()
+    {
+        var file = Path.GetTempFileName();
+        try { AssertOneLineError(CliProcess.Run("theory", "patch", "--out", file), "existing file"); }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public void CudaOnACpuOnlyBuildSaysWhichPackageToBuildWith() =>
+        AssertOneLineError(CliProcess.Run("eval", "--model", "smallcnn", "--data", "synthetic", "--device", "cuda"), "TorchSharp-cuda");
 
     [Fact]
     public void MissingDataDirIsRejected() =>

@@ -69,6 +69,43 @@ public class SweepRunnerTests : IDisposable
         Assert.Equal(["smallcnn-t8-s2"], third.Ran);
     }
 
+    [Fact]
+    public void ModeBOfTheBestEpochComesFromBestPtNotTheFinalCheckpoint()
+    {
+        // Two epochs; then one run's best epoch is set to the first and its best.pt replaced by
+        // different weights, so the best-epoch mode B can only match if it really reads best.pt.
+        var load = (TrainOptions _) => TinyData.Quadrants(train: 32, test: 16);
+        var spec = Spec() with { Base = Spec().Base with { Epochs = 2 }, Tiles = [8], Seeds = [1] };
+        Func<Myopia.Classifiers.Classifier, Myopia.Data.ImageDataset, int, Myopia.Evaluation.EvaluationResult?> modeB =
+            (classifier, test, tile) => new Myopia.Analysis.TileStudy.PatchAveragedEvaluator(classifier, new(tile, 4)).Run(test);
+        var runner = new SweepRunner(spec, root) { PatchEvaluator = modeB };
+        runner.Run(new InProcessSweepExecutor(load), load);
+
+        var run = Path.Combine(root, "runs", "smallcnn-t8-s1");
+        var summaryPath = Path.Combine(run, "summary.json");
+        var summary = Myopia.IO.JsonOutput.Deserialize<TrainingResult>(File.ReadAllText(summaryPath));
+        Myopia.IO.JsonOutput.WriteFile(summaryPath, summary with { Best = summary.History[0] });
+        var bestPath = Path.Combine(run, Checkpoint.BestFileName);
+        var (info, _) = Checkpoint.Load(bestPath);
+        TorchSharp.torch.manual_seed(1234);
+        using (var other = Myopia.Models.ModelRegistry.Create("smallcnn", info.Classes, info.Channels))
+            Checkpoint.Save(bestPath, info with { CompletedEpochs = 1 }, other, null);
+        foreach (var cache in Directory.GetFiles(run, "patch-eval*.json")) File.Delete(cache);
+
+        var row = runner.Run(new InProcessSweepExecutor(load), load).Rows.Single();
+        Assert.Equal(1, row.BestEpoch);
+        using var data = load(spec.Base);
+        using var best = Myopia.Classifiers.ClassifierLoader.Load(bestPath);
+        using var final = Myopia.Classifiers.ClassifierLoader.Load(Path.Combine(run, Checkpoint.FileName));
+        var expectedBest = modeB(best, data.Test, 8)!;
+        var expectedFinal = modeB(final, data.Test, 8)!;
+        var cachedBest = Myopia.IO.JsonOutput.Deserialize<Myopia.Evaluation.EvaluationResult>(File.ReadAllText(Path.Combine(run, "patch-eval-best.json")));
+        Assert.Equal(expectedBest.Loss, cachedBest.Loss, 5);
+        Assert.NotEqual(expectedFinal.Loss, cachedBest.Loss, 3);
+        Assert.Equal(expectedBest.Top1, row.BestPatchAcc);
+        Assert.Equal(expectedFinal.Top1, row.PatchAcc);
+    }
+
     private sealed class SkippingExecutor(ISweepExecutor inner, string skip) : ISweepExecutor
     {
         public void Execute(IReadOnlyList<SweepJob> jobs, CancellationToken cancel) =>
