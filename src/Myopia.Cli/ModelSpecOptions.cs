@@ -58,6 +58,7 @@ public sealed class ModelSpecOptions
     /// </summary>
     public (string Dataset, string? DataDir) Dataset(ParseResult parse, Option<string?> data, Option<string?> dataDir)
     {
+        DeviceChoice.Parse(parse.GetValue(device)); // a bad --device fails before any data is read
         var trained = TrainedOn(parse);
         var name = parse.GetValue(data) ?? trained?.Dataset
             ?? throw new MyopiaException($"{Spec(parse)} does not record the dataset it was trained on: give --data");

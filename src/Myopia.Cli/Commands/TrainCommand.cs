@@ -24,6 +24,7 @@ public static class TrainCommand
         var output = CommonOptions.Out();
         var json = CommonOptions.Json();
         var threads = CommonOptions.Threads();
+        var device = CommonOptions.Device();
         var pad = new Option<int>("--pad") { Description = "pad-and-crop translation augmentation by p pixels (not with --tile)" };
         var padMode = new Option<string>("--pad-mode") { Description = "padding for --pad: zero or reflect", DefaultValueFactory = _ => "zero" };
         padMode.AcceptOnlyFromAmong("zero", "reflect");
@@ -46,7 +47,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a network on random tiles (or full images) of a dataset; evaluate on full test images every epoch.")
         {
             data, dataDir, model, tile, epochs, batch, seed, pad, padMode, noFlip, optimizer, lr, weightDecay, momentum, nesterov,
-            schedule, milestones, gamma, trainLimit, testLimit, threads, output, resume, config, json,
+            schedule, milestones, gamma, trainLimit, testLimit, threads, device, output, resume, config, json,
         };
         command.SetAction(parse =>
         {
@@ -58,12 +59,12 @@ public static class TrainCommand
                 Optimizer = parse.GetValue(optimizer)!, Lr = parse.GetValue(lr), WeightDecay = parse.GetValue(weightDecay),
                 Momentum = parse.GetValue(momentum), Nesterov = parse.GetValue(nesterov), Schedule = parse.GetValue(schedule)!,
                 Milestones = ParseMilestones(parse.GetValue(milestones)!), Gamma = parse.GetValue(gamma),
-                TrainLimit = parse.GetValue(trainLimit), TestLimit = parse.GetValue(testLimit), Threads = parse.GetValue(threads),
+                TrainLimit = parse.GetValue(trainLimit), TestLimit = parse.GetValue(testLimit), Threads = parse.GetValue(threads), Device = parse.GetValue(device)!,
             };
             if (parse.GetValue(config) is { } configPath)
             {
                 if (!File.Exists(configPath)) throw new MyopiaException($"config file not found: {configPath}");
-                options = JsonOutput.Deserialize<TrainOptions>(File.ReadAllText(configPath)) with { Threads = options.Threads };
+                options = JsonOutput.Deserialize<TrainOptions>(File.ReadAllText(configPath)) with { Threads = options.Threads, Device = options.Device };
             }
             var outDir = parse.GetValue(output) ?? DefaultRunDir(options);
             var result = Train(options, outDir, parse.GetValue(resume), "myopia " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)));
@@ -84,6 +85,7 @@ public static class TrainCommand
     public static TrainingResult Train(TrainOptions options, string outDir, bool resume, string? commandLine, string? label = null)
     {
         options.Validate();
+        Devices.DeviceChoice.Parse(options.Device); // a bad --device fails before any data is read
         if (!ModelRegistry.Exists(options.Model))
             throw new MyopiaException($"unknown model '{options.Model}'; known models: {string.Join(", ", ModelRegistry.Names)}");
         if (resume && !File.Exists(Path.Combine(outDir, Checkpoint.FileName)))
@@ -95,7 +97,7 @@ public static class TrainCommand
         {
             // The run folder's own options win; only the number of epochs may be raised.
             var saved = JsonOutput.Deserialize<TrainOptions>(File.ReadAllText(Path.Combine(outDir, "config.json")));
-            options = saved with { Epochs = Math.Max(saved.Epochs, options.Epochs), Threads = options.Threads };
+            options = saved with { Epochs = Math.Max(saved.Epochs, options.Epochs), Threads = options.Threads, Device = options.Device };
         }
         using var splits = DataLoading.Load(options.Data, options.DataDir, options.TrainLimit, options.TestLimit);
         using var cancel = new CancellationTokenSource();

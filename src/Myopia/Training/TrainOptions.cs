@@ -44,6 +44,9 @@ public sealed record TrainOptions
     /// <summary>libtorch CPU threads; 0 keeps libtorch's default.</summary>
     public int Threads { get; init; }
 
+    /// <summary>Where the network trains: cpu, cuda, cuda:N or auto (see <see cref="Devices.DeviceChoice"/>). Not part of a run's identity: a run may resume on another device.</summary>
+    public string Device { get; init; } = "cpu";
+
     public AugmentationOptions Augmentation => new(Tile, Pad, PadMode, Flip);
 
     public static readonly string[] Optimizers = ["adam", "adamw", "sgd"];

@@ -41,7 +41,9 @@ public sealed class Trainer
     {
         if (options.Threads > 0) torch.set_num_threads(options.Threads);
         torch.manual_seed(options.Seed);
+        var device = Devices.DeviceChoice.Parse(options.Device);
         using var model = ModelRegistry.Create(options.Model, data.Train.ClassCount, data.Train.Channels);
+        if (device.type != DeviceType.CPU) model.to(device);
         using var optimizer = OptimizerFactory.Create(model, options);
         var schedule = new LearningRateSchedule(options);
 
@@ -99,6 +101,7 @@ public sealed class Trainer
 
                 using var scope = NewDisposeScope();
                 var (x, y) = augmenter.Batch(data.Train.Images, data.Train.Labels, plan, start, count);
+                if (device.type != DeviceType.CPU) (x, y) = (x.to(device), y.to(device));
                 var logits = model.call(x);
                 var loss = nn.functional.cross_entropy(logits, y);
                 double lossValue = loss.item<float>();
@@ -155,8 +158,8 @@ public sealed class Trainer
 
     private void EnsureCompatible(CheckpointInfo saved)
     {
-        var a = saved.Options with { Epochs = 0, Threads = 0, DataDir = null };
-        var b = options with { Epochs = 0, Threads = 0, DataDir = null };
+        var a = saved.Options with { Epochs = 0, Threads = 0, DataDir = null, Device = "cpu" };
+        var b = options with { Epochs = 0, Threads = 0, DataDir = null, Device = "cpu" };
         if (!JsonOutput.Serialize(a).Equals(JsonOutput.Serialize(b)))
             throw new MyopiaException($"the options differ from those of the run in {run.Path}; resume with the same options (only --epochs may grow)");
         if (saved.CompletedEpochs > options.Epochs)
