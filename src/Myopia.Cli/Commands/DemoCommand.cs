@@ -34,7 +34,7 @@ public static class DemoCommand
         {
             var tileSizes = parse.GetValue(tiles)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(s => int.TryParse(s, out var t) && t > 0 ? t : throw new MyopiaException($"--tiles must be positive integers, got '{s}'")).ToArray();
-            var outDir = parse.GetValue(output)!;
+            var outDir = OutputFolder.Resolve(parse.GetValue(output)!, "demo");
             var settings = new List<int?> { null };
             settings.AddRange(tileSizes.Select(t => (int?)t));
             var rows = new List<DemoRow>();

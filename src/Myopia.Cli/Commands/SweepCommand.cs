@@ -86,7 +86,7 @@ public static class SweepCommand
             };
             int parallel = Math.Max(1, parse.GetValue(jobs));
             int threadsPerJob = parse.GetValue(threads) is > 0 and var t ? t : Math.Max(1, Environment.ProcessorCount / parallel);
-            var outDir = parse.GetValue(output)!;
+            var outDir = OutputFolder.Resolve(parse.GetValue(output)!, "sweep");
             var log = (string m) => System.Console.Error.WriteLine(m);
             var runner = new SweepRunner(spec, outDir)
             {

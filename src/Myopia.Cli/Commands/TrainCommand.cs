@@ -66,7 +66,7 @@ public static class TrainCommand
                 if (!File.Exists(configPath)) throw new MyopiaException($"config file not found: {configPath}");
                 options = JsonOutput.Deserialize<TrainOptions>(File.ReadAllText(configPath)) with { Threads = options.Threads, Device = options.Device };
             }
-            var outDir = parse.GetValue(output) ?? DefaultRunDir(options);
+            var outDir = OutputFolder.Resolve(parse.GetValue(output) ?? DefaultRunDir(options), "train");
             var result = Train(options, outDir, parse.GetValue(resume), "myopia " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)));
             if (parse.GetValue(json)) JsonOutput.Print(result);
             return result.Interrupted ? 130 : 0;

@@ -91,7 +91,7 @@ public static class ClassifierLoader
         List<string> notes, string what)
     {
         var names = options.ClassNames ?? card?.ClassNames;
-        int? classes = options.Classes ?? card?.Classes ?? names?.Count;
+        int? classes = options.Classes ?? card?.Options?.Classes ?? names?.Count;
         if (classes is null && defaults is not null)
         {
             classes = defaults.ClassNames.Count;
@@ -107,7 +107,7 @@ public static class ClassifierLoader
         names ??= Preprocessing.NumberedClasses(classes.Value);
 
         Normalization? normalization = options.Normalization;
-        if (normalization is null && card?.Mean is { } mean && card.Std is { } std) normalization = new Normalization(mean, std);
+        if (normalization is null && card?.Normalization is { } n) normalization = new Normalization(n.Mean, n.Std);
         var shape = options.InputShape ?? (card?.InputSize is [var c, var h, var w] ? (c, h, w) : null);
         if (normalization is null && defaults is not null)
         {
