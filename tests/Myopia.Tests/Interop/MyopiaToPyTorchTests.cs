@@ -52,6 +52,37 @@ public sealed class MyopiaToPyTorchTests
         PyTorchToMyopiaTests.AssertLogitsEqual(expected, logits);
     }
 
+    /// <summary>The Python that <see cref="ModelExport.PythonSnippet"/> prints must itself load the export.</summary>
+    [PyTorchTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ThePythonSnippet_LoadsTheExportIntoTheSameNetwork(bool torchvisionLayout)
+    {
+        torch.manual_seed(5);
+        using var model = torchvisionLayout ? TorchvisionTwin.Create("resnet18", 10) : TorchvisionTwin.CreateStudyStem("resnet18", 10);
+        RandomizeBatchNorm(model);
+        model.eval();
+        using var input = torch.randn(2, 3, 32, 32);
+        using var noGrad = no_grad();
+        using var logits = model.call(input);
+
+        using var exchange = new ReferenceFolder(Directory.CreateTempSubdirectory("myopia-export-").FullName);
+        var file = exchange.File("model.pth");
+        ModelExport.Write(model, ExportFormat.StateDict, file);
+        NpyWriter.Write(exchange.File("input.npy"), input.data<float>().ToArray(), [.. input.shape.Select(d => (int)d)]);
+        var snippet = ModelExport.PythonSnippet("resnet18", new ExportedModelOptions(10, TorchvisionLayout: torchvisionLayout), ExportFormat.StateDict, file);
+
+        using var folder = PyTorchReference.Run($$"""
+            {{snippet}}
+            model.eval()
+            x = torch.from_numpy(np.load({{PythonLiteral(exchange.File("input.npy"))}}))
+            with torch.no_grad():
+                save_npy("logits.npy", model(x))
+            """);
+        using var expected = folder.ReadNpy("logits.npy");
+        PyTorchToMyopiaTests.AssertLogitsEqual(expected, logits);
+    }
+
     /// <summary>So that a buffer lost on the way to PyTorch changes the logits.</summary>
     private static void RandomizeBatchNorm(nn.Module model)
     {
