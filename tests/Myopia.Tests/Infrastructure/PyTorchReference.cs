@@ -5,15 +5,17 @@ namespace Myopia.Tests.Infrastructure;
 /// <summary>
 /// Runs PyTorch itself to produce reference data (state_dicts, TorchScript, inputs and logits as
 /// .npy) for equality tests. Needs a python that imports torch and torchvision: MYOPIA_PYTHON if
-/// set, else /usr/bin/python3 (Debian's python3-torch), else the first python3 on PATH. Tests use
+/// set (MYOPIA_PYTHON=none turns the PyTorch tests off), else /usr/bin/python3 (Debian's
+/// python3-torch), else the first python3 on PATH. Tests use
 /// <see cref="PyTorchFactAttribute"/>, so where there is none they are reported as skipped, with the reason.
 /// </summary>
 public static class PyTorchReference
 {
     public static string? Python { get; } = Find();
 
-    public const string UnavailableReason =
-        "no python with torch and torchvision (tried MYOPIA_PYTHON, /usr/bin/python3, python3 on PATH)";
+    public static string UnavailableReason { get; } = Environment.GetEnvironmentVariable("MYOPIA_PYTHON") == "none"
+        ? "PyTorch reference tests turned off (MYOPIA_PYTHON=none)"
+        : "no python with torch and torchvision (tried MYOPIA_PYTHON, /usr/bin/python3, python3 on PATH)";
 
     /// <summary>
     /// Writes <paramref name="script"/> (with <see cref="PythonHelpers"/> prepended) into a new
@@ -106,7 +108,9 @@ public static class PyTorchReference
 
     private static string? Find()
     {
-        var candidates = new[] { Environment.GetEnvironmentVariable("MYOPIA_PYTHON"), "/usr/bin/python3", "python3" };
+        var chosen = Environment.GetEnvironmentVariable("MYOPIA_PYTHON");
+        if (chosen == "none") return null;
+        var candidates = new[] { chosen, "/usr/bin/python3", "python3" };
         foreach (var candidate in candidates.Where(c => !string.IsNullOrEmpty(c)))
         {
             try
