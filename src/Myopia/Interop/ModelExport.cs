@@ -1,4 +1,4 @@
-using Myopia.Reporting;
+using Myopia.IO;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
 using Myopia.Interop;
-using Myopia.Reporting;
+using Myopia.IO;
 using Myopia.Tests.Infrastructure;
 using TorchSharp;
 using static TorchSharp.torch;
