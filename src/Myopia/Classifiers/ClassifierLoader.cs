@@ -1,4 +1,5 @@
 using Myopia.Data;
+using Myopia.Interop;
 using Myopia.Models;
 using Myopia.Training;
 using static TorchSharp.torch;
@@ -26,7 +27,8 @@ public static class ClassifierLoader
         {
             ModelSpecKind.MyopiaCheckpoint => FromCheckpoint(Checkpoint.Resolve(spec), options),
             ModelSpecKind.Registry => FromRegistry(spec, options, defaults),
-            var kind => throw new MyopiaException($"{spec}: {kind} files are not supported yet"),
+            ModelSpecKind.TorchScript => FromTorchScript(spec, options, defaults),
+            var kind => FromStateDict(spec, kind, options, defaults),
         };
     }
 
@@ -41,9 +43,15 @@ public static class ClassifierLoader
         }
         if (File.Exists(spec))
         {
-            if (Checkpoint.IsCheckpoint(spec)) return ModelSpecKind.MyopiaCheckpoint;
-            throw new MyopiaException($"{spec} is not a model file Myopia reads (neither a Myopia checkpoint, a PyTorch state_dict or TorchScript archive, " +
-                                      "nor safetensors); is it truncated or of another format?");
+            return ModelFileKind.Detect(spec) switch
+            {
+                ModelFileFormat.MyopiaCheckpoint => ModelSpecKind.MyopiaCheckpoint,
+                ModelFileFormat.StateDictPickle => ModelSpecKind.StateDict,
+                ModelFileFormat.Safetensors => ModelSpecKind.Safetensors,
+                ModelFileFormat.TorchScript => ModelSpecKind.TorchScript,
+                _ => throw new MyopiaException($"{spec} is not a model file Myopia reads (neither a Myopia checkpoint, a PyTorch state_dict or TorchScript archive, " +
+                                               "nor safetensors); is it truncated or of another format?"),
+            };
         }
         if (ModelRegistry.Exists(spec)) return ModelSpecKind.Registry;
         bool looksLikePath = spec.Contains('/') || spec.Contains('\\') || Path.HasExtension(spec);
@@ -85,6 +93,68 @@ public static class ClassifierLoader
             HasSpatialLogits: model is ISpatialClassifier, defaults?.Dataset, ModelRegistry.ParameterCount(model)) { Notes = notes };
         return new Classifier(model, preprocessing, card, options.Device);
     }
+
+    private static Classifier FromStateDict(string path, ModelSpecKind kind, ClassifierOptions options, DataDefaults? defaults)
+    {
+        var notes = new List<string>();
+        var found = ModelCardFile.Find(path);
+        if (found is { } f) notes.Add($"model card: {f.Path}");
+        var card = found?.Card;
+        var architecture = options.Architecture ?? card?.Architecture
+            ?? throw new MyopiaException($"{path} holds weights only: give its architecture with --arch ({string.Join(", ", ModelRegistry.Names)}) or put a model card beside it");
+        if (!ModelRegistry.Exists(architecture))
+            throw new MyopiaException($"unknown architecture '{architecture}' for {path}; known: {string.Join(", ", ModelRegistry.Names)}");
+        var (preprocessing, classes) = Resolve(options, card, defaults, notes, path);
+        var stem = options.Stem ?? (card?.Options?.Stem is { } s ? ParseStem(s) : null);
+        if (stem is null)
+        {
+            // torchvision's own stem is what a PyTorch user saves; its parameters have the same shapes
+            // as the study's 7x7 stride-1 stem, so the choice cannot be read from the weights.
+            stem = Stem.ImageNet;
+            if (architecture.StartsWith("resnet", StringComparison.OrdinalIgnoreCase) || architecture.StartsWith("vgg", StringComparison.OrdinalIgnoreCase))
+                notes.Add("stem: imagenet (torchvision's); give --stem study or --stem cifar if the network was built otherwise");
+        }
+        var modelOptions = new ModelOptions(classes, preprocessing.Channels, stem.Value, options.Antialias ?? card?.Options?.Antialias ?? 0);
+        var model = ModelRegistry.Create(architecture, modelOptions);
+        try
+        {
+            using var weights = StateDictFile.Read(path);
+            notes.AddRange(weights.Notes);
+            StateDictLoader.Load(model, weights);
+            var format = kind == ModelSpecKind.Safetensors ? ModelFormat.Safetensors : ModelFormat.StateDict;
+            var modelCard = new ModelCard(architecture.ToLowerInvariant(), modelOptions, path, format, options.Tile ?? card?.Tile, Hookable: true,
+                HasSpatialLogits: model is ISpatialClassifier, card?.Dataset, ModelRegistry.ParameterCount(model)) { Notes = notes };
+            return new Classifier(model, preprocessing, modelCard, options.Device);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private static Classifier FromTorchScript(string path, ClassifierOptions options, DataDefaults? defaults)
+    {
+        if (options.Architecture is not null || options.Stem is not null || options.Antialias is not null)
+            throw new MyopiaException($"{path} is a TorchScript model, which carries its own architecture; drop --arch, --stem and --antialias");
+        var notes = new List<string>();
+        var found = ModelCardFile.Find(path);
+        if (found is { } f) notes.Add($"model card: {f.Path}");
+        var (preprocessing, _) = Resolve(options, found?.Card, defaults, notes, path);
+        var module = TorchScriptFile.Load(path);
+        var card = new ModelCard(found?.Card?.Architecture ?? "torchscript", null, path, ModelFormat.TorchScript, options.Tile ?? found?.Card?.Tile,
+            Hookable: false, HasSpatialLogits: false, found?.Card?.Dataset, module.parameters().Sum(p => p.numel())) { Notes = notes };
+        return new Classifier(module, preprocessing, card, options.Device);
+    }
+
+    /// <summary>Lower-case stem names as the CLI and model cards write them.</summary>
+    public static Stem ParseStem(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "study" => Stem.Study,
+        "cifar" => Stem.Cifar,
+        "imagenet" => Stem.ImageNet,
+        _ => throw new MyopiaException($"stem '{text}': expected study, cifar or imagenet"),
+    };
 
     /// <summary>Preprocessing and class count from the options, then a model card, then the data; each fallback is noted.</summary>
     internal static (Preprocessing Preprocessing, int Classes) Resolve(ClassifierOptions options, ModelCardFile? card, DataDefaults? defaults,
