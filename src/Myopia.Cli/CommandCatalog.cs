@@ -30,5 +30,6 @@ public static class CommandCatalog
         yield return Commands.TheoryCommand.Create();
         yield return Commands.BenchCommand.Create();
         yield return Commands.DataCommand.Create();
+        yield return Commands.ModelCommand.Create();
     }
 }
