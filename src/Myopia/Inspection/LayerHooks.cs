@@ -33,7 +33,7 @@ internal sealed class LayerHooks : IDisposable
         this.onCall = onCall;
         this.onPassStart = onPassStart ?? (() => { });
         this.onPassEnd = onPassEnd ?? (() => { });
-        var root = Hookable(model, model.GetName());
+        var root = Hookable(model);
         foreach (var (path, module) in selection.Select(model))
         {
             if (pathOf.ContainsKey(module)) continue; // one module registered under two paths: hooked once, named by its first path
@@ -76,12 +76,14 @@ internal sealed class LayerHooks : IDisposable
         removers.Clear();
     }
 
-    private static nn.Module<Tensor, Tensor> Hookable(nn.Module model, string name) => model switch
+    /// <summary>The model as a module whose calls fire hooks, or a one-line error saying why it is not one.</summary>
+    public static nn.Module<Tensor, Tensor> Hookable(nn.Module model) => model switch
     {
+        // Not GetName(): on a TorchScript module it asks the native side for a name it does not have.
         jit.ScriptModule => throw new MyopiaException(
-            $"'{name}' is a TorchScript model: its layers cannot be recorded; load it as a state_dict with its architecture to analyse layers"),
+            "this model is a TorchScript model: its layers cannot be recorded; load it as a state_dict with its architecture to analyse layers"),
         nn.Module<Tensor, Tensor> m => m,
-        _ => throw new MyopiaException($"'{name}' ({model.GetType().Name}) does not map one tensor to one tensor: its layers cannot be recorded"),
+        _ => throw new MyopiaException($"'{model.GetName()}' ({model.GetType().Name}) does not map one tensor to one tensor: its layers cannot be recorded"),
     };
 
     private void StartPass(bool byRoot)

@@ -14,6 +14,7 @@ public static class ModelInspector
 {
     public static ModelSummary Inspect(nn.Module model, ImageShape input)
     {
+        LayerHooks.Hookable(model);
         var rows = new List<LayerSummary>();
         var parameter = model.parameters().FirstOrDefault();
         using var eval = new EvalModeScope(model);
@@ -45,9 +46,10 @@ public static class ModelInspector
             using var output = model.call(image);
             return output.shape;
         }
-        catch (ExternalException e)
+        catch (Exception e) when (e is ExternalException or ArgumentException)
         {
-            // libtorch's message is many lines with a C++ trace; its first line says what went wrong.
+            // libtorch's message (ExternalException) is many lines with a C++ trace; its first line says what went
+            // wrong. TorchSharp's own shape checks throw ArgumentException.
             throw new MyopiaException($"{model.GetName()} cannot run on a {input} input: {e.Message.Split('\n')[0].Trim()}", e);
         }
     }
