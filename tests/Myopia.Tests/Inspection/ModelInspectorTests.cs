@@ -74,7 +74,10 @@ public class ModelInspectorTests
             p => Assert.True(p.Second.Stride >= p.First.Stride));
     }
 
-    /// <summary>The field of the last spatial map is the one each architecture declares for its per-position logits.</summary>
+    /// <summary>
+    /// The field of the last spatial map is the one each architecture declares for its per-position logits
+    /// (a global adaptive pool, should a model use one, pools those positions and is not counted).
+    /// </summary>
     [Theory]
     [InlineData("smallcnn")]
     [InlineData("resnet18")]
@@ -83,7 +86,7 @@ public class ModelInspectorTests
     {
         using var model = ModelRegistry.Create(name, 10);
         var summary = ModelInspector.Inspect(model, Cifar);
-        var last = summary.Layers.Last(l => l.Stride is not null && !l.Shortcut);
+        var last = summary.Layers.Last(l => l.Stride is not null && !l.Shortcut && !l.Type.StartsWith("Adaptive"));
         Assert.Equal(((ISpatialClassifier)model).ReceptiveField, last.ReceptiveField);
     }
 
@@ -149,6 +152,22 @@ public class ModelInspectorTests
         Assert.Equal([3, 3, 11, 11, 19, 27, 43, 43], layers.Select(l => l.ReceptiveField));
         Assert.Equal([2, 2, 2, 2, 4, 8, 8, 8], layers.Select(l => l.Stride!.Value));
         Assert.DoesNotContain(layers, l => l.Shortcut);
+    }
+
+    /// <summary>
+    /// torchvision's layout (conv1/bn1/relu stem, one ReLU module called twice per block, a projection
+    /// named downsample called after bn2), the one the registry's ResNets move to: the second ReLU call
+    /// gets its own row, the downsample path is a shortcut, and the fields match the gradient.
+    /// </summary>
+    [Fact]
+    public void TorchvisionLayoutFieldsMatchTheGradient()
+    {
+        var layers = AssertFieldsMatchTheGradient(new TorchvisionStyleNet(), Cifar, batch: 1, dense: true);
+        Assert.Equal(["conv1", "bn1", "relu", "layer1.0.conv1", "layer1.0.bn1", "layer1.0.relu", "layer1.0.conv2", "layer1.0.bn2", "layer1.0.relu#2",
+                      "layer2.0.conv1", "layer2.0.bn1", "layer2.0.relu", "layer2.0.conv2", "layer2.0.bn2", "layer2.0.downsample.0", "layer2.0.downsample.1",
+                      "layer2.0.relu#2", "fc"], layers.Select(l => l.Name));
+        Assert.Equal(["layer2.0.downsample.0", "layer2.0.downsample.1"], layers.Where(l => l.Shortcut).Select(l => l.Name));
+        Assert.Equal([3, 3, 3, 5, 5, 5, 7, 7, 7, 9, 9, 9, 13, 13, 7, 7, 13], layers.Where(l => l.Stride is not null).Select(l => l.ReceptiveField));
     }
 
     /// <summary>
@@ -239,5 +258,64 @@ public class ModelInspectorTests
 
         public override Tensor forward(Tensor x) =>
             nn.functional.conv2d(x, get_buffer("filter")!, strides: [2, 2], padding: [1, 1], groups: channels);
+    }
+
+    private sealed class TorchvisionStyleBlock : nn.Module<Tensor, Tensor>
+    {
+        private readonly Conv2d conv1;
+        private readonly BatchNorm2d bn1;
+        private readonly ReLU relu = nn.ReLU(inplace: true);
+        private readonly Conv2d conv2;
+        private readonly BatchNorm2d bn2;
+        private readonly Sequential? downsample;
+
+        public TorchvisionStyleBlock(int cin, int cout, int stride) : base("torchvision_block")
+        {
+            conv1 = nn.Conv2d(cin, cout, 3, stride: stride, padding: 1, bias: false);
+            bn1 = nn.BatchNorm2d(cout);
+            conv2 = nn.Conv2d(cout, cout, 3, padding: 1, bias: false);
+            bn2 = nn.BatchNorm2d(cout);
+            if (stride != 1 || cin != cout)
+                downsample = nn.Sequential(nn.Conv2d(cin, cout, 1, stride: stride, bias: false), nn.BatchNorm2d(cout));
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor x)
+        {
+            using var c1 = conv1.call(x);
+            using var b1 = bn1.call(c1);
+            using var r1 = relu.call(b1);
+            using var c2 = conv2.call(r1);
+            using var b2 = bn2.call(c2);
+            using var identity = downsample is null ? x.alias() : downsample.call(x);
+            using var sum = b2 + identity;
+            return relu.call(sum);
+        }
+    }
+
+    private sealed class TorchvisionStyleNet : nn.Module<Tensor, Tensor>
+    {
+        private readonly Conv2d conv1 = nn.Conv2d(3, 8, 3, padding: 1, bias: false);
+        private readonly BatchNorm2d bn1 = nn.BatchNorm2d(8);
+        private readonly ReLU relu = nn.ReLU(inplace: true);
+        private readonly Sequential layer1 = nn.Sequential(new TorchvisionStyleBlock(8, 8, 1));
+        private readonly Sequential layer2 = nn.Sequential(new TorchvisionStyleBlock(8, 16, 2));
+        private readonly Linear fc = nn.Linear(16, 10);
+
+        public TorchvisionStyleNet() : base("torchvision_style")
+        {
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor x)
+        {
+            using var c = conv1.call(x);
+            using var b = bn1.call(c);
+            using var r = relu.call(b);
+            using var l1 = layer1.call(r);
+            using var l2 = layer2.call(l1);
+            using var pooled = l2.mean([2, 3]);
+            return fc.call(pooled);
+        }
     }
 }
