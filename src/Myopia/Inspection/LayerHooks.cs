@@ -37,6 +37,8 @@ internal sealed class LayerHooks : IDisposable
         foreach (var (path, module) in selection.Select(model))
         {
             if (pathOf.ContainsKey(module)) continue; // one module registered under two paths: hooked once, named by its first path
+            if (module is jit.ScriptModule)
+                throw new MyopiaException($"layer '{path}' is a TorchScript module: its layers cannot be recorded; load it as a state_dict with its architecture to analyse layers");
             if (module is not nn.Module<Tensor, Tensor> layer)
             {
                 if (selection.NamesLayers)
@@ -53,9 +55,6 @@ internal sealed class LayerHooks : IDisposable
         var end = root.register_forward_hook((_, _, _) => { EndPass(); return null!; });
         removers.Add(end.remove);
     }
-
-    /// <summary>Paths of the hooked layers, in registration order.</summary>
-    public IReadOnlyCollection<string> HookedPaths => pathOf.Values;
 
     /// <summary>Hooked layers that did not fire in the current or last pass (run through <c>forward</c>, or off the executed path).</summary>
     public IReadOnlyList<string> NotCalled => pathOf.Where(p => !callsThisPass.ContainsKey(p.Key)).Select(p => p.Value).ToList();

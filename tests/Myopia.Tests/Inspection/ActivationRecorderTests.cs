@@ -336,6 +336,57 @@ public class ActivationRecorderTests
         Assert.Throws<MyopiaException>(() => ModelInspector.Inspect(script, new ImageShape(1, 1, 1000)));
     }
 
+    /// <summary>
+    /// Run through <c>forward</c> instead of <c>call</c>, the model fires no hook of its own, yet its layers
+    /// do: each pass is still recorded on its own, without <c>#2</c> names piling up.
+    /// </summary>
+    [Fact]
+    public void PassesAreDelimitedWhenTheModelIsRunThroughForward()
+    {
+        using var model = ModelRegistry.Create("smallcnn", 10);
+        model.eval();
+        using var _ = no_grad();
+        using var recorder = new ActivationRecorder(model);
+        using var first = randn(1, 3, 8, 8);
+        using var second = randn(1, 3, 8, 8);
+        using (model.forward(first)) { }
+        using (var output = model.forward(second))
+        using (var recorded = recorder.Take())
+        {
+            Assert.Equal(LeafPaths(model).Order(), recorded.Keys.Order());
+            Assert.True(recorded.Values.Last().Equals(output), "the second pass, not the first, is what was kept");
+        }
+    }
+
+    [Fact]
+    public void LayersAParentRunsThroughForwardAreReportedAsNotCalled()
+    {
+        using var model = new ForwardCallingNet();
+        using var _ = no_grad();
+        using var recorder = new ActivationRecorder(model);
+        using var x = randn(1, 2, 8, 8);
+        using var recorded = recorder.Record(x);
+        Assert.Equal(["hooked"], recorded.Keys);
+        Assert.Equal(["unhooked"], recorder.NotCalled);
+    }
+
+    private sealed class ForwardCallingNet : nn.Module<Tensor, Tensor>
+    {
+        private readonly Conv2d hooked = nn.Conv2d(2, 2, 3, padding: 1);
+        private readonly Conv2d unhooked = nn.Conv2d(2, 2, 3, padding: 1);
+
+        public ForwardCallingNet() : base("forward_calling")
+        {
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor x)
+        {
+            using var h = hooked.call(x);
+            return unhooked.forward(h);
+        }
+    }
+
     /// <summary>torchvision's BasicBlock pattern in miniature: one ReLU module called twice in a forward.</summary>
     private sealed class SharedReluNet : nn.Module<Tensor, Tensor>
     {
