@@ -31,5 +31,6 @@ public static class CommandCatalog
         yield return Commands.BenchCommand.Create();
         yield return Commands.DataCommand.Create();
         yield return Commands.EnvCommand.Create();
+        yield return Commands.ModelCommand.Create();
     }
 }
