@@ -3,6 +3,7 @@ using System.Globalization;
 using Myopia.Classifiers;
 using Myopia.Data;
 using Myopia.Devices;
+using Myopia.Inspection;
 using Myopia.Models;
 using Myopia.Training;
 
@@ -20,6 +21,11 @@ public sealed class ModelSpecOptions
         Description = "the model: " + ClassifierLoader.SpecHelp,
         Required = true,
     };
+    private readonly Argument<string> modelArgument = new("model") { Description = "the model: " + ClassifierLoader.SpecHelp };
+    private readonly bool asArgument;
+
+    /// <param name="asArgument">Take the model spec as the command's argument (model inspect MODEL) rather than --model.</param>
+    public ModelSpecOptions(bool asArgument = false) => this.asArgument = asArgument;
     private readonly Option<string?> arch = new("--arch") { Description = "registry architecture of a state_dict/safetensors file (e.g. resnet18, resnet50, vgg16bn)" };
     private readonly Option<string?> stem = new("--stem") { Description = "stem of that architecture: study (7x7 stride 1, no max-pool), cifar (3x3) or imagenet (torchvision's)" };
     private readonly Option<int?> antialias = new("--antialias") { Description = "BlurPool filter size 2-7 in every downsampling layer (Zhang 2019); 0 or omitted: none" };
@@ -33,12 +39,14 @@ public sealed class ModelSpecOptions
 
     public ModelSpecOptions AddTo(Command command)
     {
-        foreach (var option in new Option[] { model, arch, stem, antialias, classes, classNames, mean, std, input, seed, device })
+        if (asArgument) command.Arguments.Add(modelArgument);
+        else command.Options.Add(model);
+        foreach (var option in new Option[] { arch, stem, antialias, classes, classNames, mean, std, input, seed, device })
             command.Options.Add(option);
         return this;
     }
 
-    public string Spec(ParseResult parse) => parse.GetValue(model)!;
+    public string Spec(ParseResult parse) => asArgument ? parse.GetValue(modelArgument)! : parse.GetValue(model)!;
 
     /// <summary>The dataset (and its folder) a Myopia checkpoint was trained on; null for other model files.</summary>
     public (string Dataset, string? DataDir)? TrainedOn(ParseResult parse)
@@ -66,21 +74,28 @@ public sealed class ModelSpecOptions
         return (name, dir);
     }
 
-    public Classifier Load(ParseResult parse, DataDefaults? defaults = null)
+    public Classifier Load(ParseResult parse, DataDefaults? defaults = null) => Load(parse, Options(parse), defaults);
+
+    public Classifier Load(ParseResult parse, ClassifierOptions options, DataDefaults? defaults = null)
     {
-        var options = new ClassifierOptions(
+        var classifier = ClassifierLoader.Load(Spec(parse), options, defaults);
+        foreach (var note in classifier.Card.Notes) Console.Error.WriteLine($"note: {note}");
+        return classifier;
+    }
+
+    /// <summary>The options as given on the command line (null where not given).</summary>
+    public ClassifierOptions Options(ParseResult parse)
+    {
+        return new ClassifierOptions(
             Architecture: parse.GetValue(arch),
             Stem: parse.GetValue(stem) is { } s ? ParseStem(s) : null,
             Antialias: parse.GetValue(antialias),
             Classes: parse.GetValue(classes),
             ClassNames: parse.GetValue(classNames) is { } names ? names.Split(',', StringSplitOptions.TrimEntries) : null,
             Normalization: Normalization(parse),
-            InputShape: parse.GetValue(input) is { } text ? InputShape.Parse(text) : null,
+            InputShape: parse.GetValue(input) is { } text ? ImageShape.Parse(text).Tuple : null,
             Seed: parse.GetValue(seed),
             Device: DeviceChoice.Parse(parse.GetValue(device)));
-        var classifier = ClassifierLoader.Load(Spec(parse), options, defaults);
-        foreach (var note in classifier.Card.Notes) Console.Error.WriteLine($"note: {note}");
-        return classifier;
     }
 
     private Normalization? Normalization(ParseResult parse)
@@ -97,11 +112,5 @@ public sealed class ModelSpecOptions
         return new Normalization(meanValues, stdValues);
     }
 
-    public static Stem ParseStem(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "study" => Stem.Study,
-        "cifar" => Stem.Cifar,
-        "imagenet" => Stem.ImageNet,
-        _ => throw new MyopiaException($"--stem {text}: expected study, cifar or imagenet"),
-    };
+    private static Stem ParseStem(string text) => ClassifierLoader.ParseStem(text);
 }

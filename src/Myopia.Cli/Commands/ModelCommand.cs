@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Myopia.Classifiers;
 using Myopia.Inspection;
 using Myopia.Models;
 using Myopia.IO;
@@ -19,31 +20,29 @@ public static class ModelCommand
         return command;
     }
 
-    /// <summary>
-    /// The one place a MODEL argument becomes a network. Today a registry name, built untrained for
-    /// 10 classes with the input's channels; a model spec (run folder, checkpoint, .pt, .safetensors,
-    /// TorchScript) plugs in here.
-    /// </summary>
-    private static nn.Module ResolveModel(string spec, ImageShape input) => ModelRegistry.Create(spec, Classes, input.Channels);
-
-    /// <summary>The input a MODEL is inspected on when --input is not given: RGB at the side its architecture was designed for.</summary>
-    private static ImageShape DefaultInput(string spec) => ImageShape.Square(3, ModelRegistry.Info(spec).DefaultInputSide);
-
     private static Command Inspect()
     {
-        var model = new Argument<string>("model") { Description = $"a network name: {string.Join(", ", ModelRegistry.Names)}" };
-        var input = new Option<string?>("--input") { Description = "input image shape CxHxW, e.g. 3x32x32 (default: 3 channels at the side the network was designed for)" };
         var json = CommonOptions.Json();
         var command = new Command("inspect", "every leaf layer in forward order: type, output shape, own parameters, receptive field and cumulative stride, then totals");
-        command.Arguments.Add(model);
-        command.Options.Add(input);
+        var model = new ModelSpecOptions(asArgument: true).AddTo(command);
         command.Options.Add(json);
         command.SetAction(parse =>
         {
-            var spec = parse.GetValue(model)!;
-            var text = parse.GetValue(input);
-            var shape = text is null ? DefaultInput(spec) : ImageShape.Parse(text);
-            using var network = ResolveModel(spec, shape);
+            var spec = model.Spec(parse);
+            var options = model.Options(parse);
+            if (ClassifierLoader.KindOf(spec) == ModelSpecKind.Registry)
+            {
+                // A bare architecture: 10 classes unless told, at the side it was designed for.
+                options = options with
+                {
+                    Classes = options.Classes ?? Classes,
+                    InputShape = options.InputShape ?? ImageShape.Square(3, ModelRegistry.Info(spec).DefaultInputSide).Tuple,
+                };
+            }
+            using var classifier = model.Load(parse, options);
+            var network = classifier.RequireLayers("model inspect");
+            var p = classifier.Preprocessing;
+            var shape = new ImageShape(p.Channels, p.Height, p.Width);
             var summary = ModelInspector.Inspect(network, shape);
             if (parse.GetValue(json)) JsonOutput.Print(summary);
             else Print(summary);

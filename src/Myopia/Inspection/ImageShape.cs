@@ -15,6 +15,9 @@ public sealed record ImageShape(int Channels, int Height, int Width)
         return new(values[0]!.Value, values[1]!.Value, values[2]!.Value);
     }
 
+    /// <summary>The shape as the (channels, height, width) tuple classifier options take.</summary>
+    public (int Channels, int Height, int Width) Tuple => (Channels, Height, Width);
+
     /// <summary>The shape of a batch of <paramref name="batch"/> such images.</summary>
     public long[] Batch(long batch = 1) => [batch, Channels, Height, Width];
 
