@@ -52,6 +52,7 @@ public class ModelCommandTests
     {
         var o = CliProcess.Run("model", "inspect", "resnet999");
         Assert.Equal(2, o.ExitCode);
-        Assert.StartsWith("error: unknown model", o.Stderr.Trim());
+        Assert.StartsWith("error: model 'resnet999' not found", o.Stderr.Trim());
+        Assert.Single(o.Stderr.Trim().Split('\n'));
     }
 }
