@@ -22,6 +22,7 @@ public static class CommandCatalog
         yield return Commands.DemoCommand.Create();
         yield return Commands.TrainCommand.Create();
         yield return Commands.EvalCommand.Create();
+        yield return Commands.ExportCommand.Create();
         yield return Commands.SweepCommand.Create();
         yield return Commands.HeatmapCommand.Create();
         yield return Commands.AgreementCommand.Create();
