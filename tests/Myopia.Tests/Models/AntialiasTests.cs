@@ -28,7 +28,8 @@ public class AntialiasTests
     public void RunsOnThirtyTwoAndOnTheSmallestTileWithAndWithoutAntialias(string name, Stem? stem)
     {
         var smallest = ModelRegistry.Info(name).MinimumInputSideWith(stem);
-        foreach (var antialias in new[] { 0, 3, 7 })
+        // 7, the widest filter, is the hardest case on the tiny maps deep inside a network run on a tile.
+        foreach (var antialias in new[] { 0, 7 })
         {
             using var model = ModelRegistry.Create(name, new ModelOptions(5, Stem: stem, Antialias: antialias));
             model.eval();
