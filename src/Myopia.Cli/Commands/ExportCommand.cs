@@ -39,8 +39,7 @@ public static class ExportCommand
             var card = ExportedCard(classifier);
             JsonOutput.WriteFile(cardPath, card);
             var options = classifier.Card.Options ?? new ModelOptions(classifier.Preprocessing.Classes, classifier.Preprocessing.Channels);
-            var snippet = ModelExport.PythonSnippet(classifier.Card.Architecture,
-                new ExportedModelOptions(options.Classes, options.Channels, options.Stem == Stem.ImageNet, options.Antialias > 0), exportFormat, path);
+            var snippet = ModelExport.PythonSnippet(classifier.Card.Architecture, options, exportFormat, path);
             if (parse.GetValue(json))
             {
                 JsonOutput.Print(new { file = path, card = cardPath, format = parse.GetValue(format), architecture = classifier.Card.Architecture, python = snippet });
@@ -64,7 +63,8 @@ public static class ExportCommand
             options = new
             {
                 classes = c.Preprocessing.Classes, channels = c.Preprocessing.Channels,
-                stem = (o?.Stem ?? Stem.Study).ToString().ToLowerInvariant(), antialias = o?.Antialias ?? 0,
+                stem = o is null ? null : ModelRegistry.Resolve(c.Card.Architecture, o).Stem is { } s ? StemNames.Name(s) : null,
+                antialias = o?.Antialias ?? 0,
             },
             class_names = c.Preprocessing.ClassNames,
             normalization = new { mean = c.Preprocessing.Normalization.Mean, std = c.Preprocessing.Normalization.Std },

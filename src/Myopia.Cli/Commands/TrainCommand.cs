@@ -17,6 +17,9 @@ public static class TrainCommand
         var dataDir = CommonOptions.DataDir();
         var model = CommonOptions.Model();
         model.Description = $"network: {string.Join(", ", ModelRegistry.Names)}";
+        var stem = new Option<string?>("--stem") { Description = "ResNet stem / VGG head: study (7x7 stride 1, no max-pool; the default), cifar (3x3) or imagenet (torchvision's)" };
+        stem.AcceptOnlyFromAmong([.. StemNames.All]);
+        var antialias = new Option<int>("--antialias") { Description = "BlurPool filter size 1-7 before every subsampling (Zhang 2019); 0: none", DefaultValueFactory = _ => 0 };
         var tile = CommonOptions.Tile();
         var epochs = CommonOptions.Epochs(10);
         var batch = CommonOptions.Batch();
@@ -46,14 +49,14 @@ public static class TrainCommand
 
         var command = new Command("train", "Train a network on random tiles (or full images) of a dataset; evaluate on full test images every epoch.")
         {
-            data, dataDir, model, tile, epochs, batch, seed, pad, padMode, noFlip, optimizer, lr, weightDecay, momentum, nesterov,
+            data, dataDir, model, stem, antialias, tile, epochs, batch, seed, pad, padMode, noFlip, optimizer, lr, weightDecay, momentum, nesterov,
             schedule, milestones, gamma, trainLimit, testLimit, threads, device, output, resume, config, json,
         };
         command.SetAction(parse =>
         {
             var options = new TrainOptions
             {
-                Data = parse.GetValue(data)!, DataDir = parse.GetValue(dataDir), Model = parse.GetValue(model)!,
+                Data = parse.GetValue(data)!, DataDir = parse.GetValue(dataDir), Model = parse.GetValue(model)!, Stem = parse.GetValue(stem), Antialias = parse.GetValue(antialias),
                 Tile = parse.GetValue(tile), Epochs = parse.GetValue(epochs), Batch = parse.GetValue(batch), Seed = parse.GetValue(seed),
                 Pad = parse.GetValue(pad), PadMode = Enum.Parse<PadMode>(parse.GetValue(padMode)!, ignoreCase: true), Flip = !parse.GetValue(noFlip),
                 Optimizer = parse.GetValue(optimizer)!, Lr = parse.GetValue(lr), WeightDecay = parse.GetValue(weightDecay),
@@ -88,6 +91,7 @@ public static class TrainCommand
         Devices.DeviceChoice.Parse(options.Device); // a bad --device fails before any data is read
         if (!ModelRegistry.Exists(options.Model))
             throw new MyopiaException($"unknown model '{options.Model}'; known models: {string.Join(", ", ModelRegistry.Names)}");
+        ModelRegistry.Resolve(options.Model, options.ModelOptions(classes: 1, channels: 1)); // a stem or filter the architecture refuses fails here
         if (resume && !File.Exists(Path.Combine(outDir, Checkpoint.FileName)))
         {
             System.Console.Error.WriteLine($"no checkpoint in {outDir} yet; starting a new run there");

@@ -70,7 +70,7 @@ public static class ClassifierLoader
             var preprocessing = new Preprocessing(options.Normalization ?? info.Normalization, info.Channels, info.ImageHeight, info.ImageWidth,
                 options.ClassNames ?? info.ClassNames);
             CheckClassNames(preprocessing, info.Classes, path);
-            var card = new ModelCard(info.Model, new ModelOptions(info.Classes, info.Channels), path, ModelFormat.MyopiaCheckpoint, info.Tile,
+            var card = new ModelCard(info.Model, info.ToModelOptions(), path, ModelFormat.MyopiaCheckpoint, info.Tile,
                 Hookable: true, HasSpatialLogits: model is ISpatialClassifier, info.Dataset, ModelRegistry.ParameterCount(model));
             return new Classifier(model, preprocessing, card, options.Device);
         }
@@ -85,7 +85,7 @@ public static class ClassifierLoader
     {
         var notes = new List<string>();
         var (preprocessing, classes) = Resolve(options, null, defaults, notes, $"registry model {name}");
-        var modelOptions = new ModelOptions(classes, preprocessing.Channels, options.Stem ?? Stem.Study, options.Antialias ?? 0);
+        var modelOptions = new ModelOptions(classes, preprocessing.Channels, options.Stem, options.Antialias ?? 0);
         manual_seed(options.Seed);
         var model = ModelRegistry.Create(name, modelOptions);
         notes.Add($"weights: fresh, seed {options.Seed}");
@@ -106,15 +106,14 @@ public static class ClassifierLoader
             throw new MyopiaException($"unknown architecture '{architecture}' for {path}; known: {string.Join(", ", ModelRegistry.Names)}");
         var (preprocessing, classes) = Resolve(options, card, defaults, notes, path);
         var stem = options.Stem ?? (card?.Options?.Stem is { } s ? ParseStem(s) : null);
-        if (stem is null)
+        if (stem is null && ModelRegistry.Info(architecture).AcceptsStem(Stem.ImageNet))
         {
             // torchvision's own stem is what a PyTorch user saves; its parameters have the same shapes
             // as the study's 7x7 stride-1 stem, so the choice cannot be read from the weights.
             stem = Stem.ImageNet;
-            if (architecture.StartsWith("resnet", StringComparison.OrdinalIgnoreCase) || architecture.StartsWith("vgg", StringComparison.OrdinalIgnoreCase))
-                notes.Add("stem: imagenet (torchvision's); give --stem study or --stem cifar if the network was built otherwise");
+            notes.Add("stem: imagenet (torchvision's); give --stem study or --stem cifar if the network was built otherwise");
         }
-        var modelOptions = new ModelOptions(classes, preprocessing.Channels, stem.Value, options.Antialias ?? card?.Options?.Antialias ?? 0);
+        var modelOptions = new ModelOptions(classes, preprocessing.Channels, stem, options.Antialias ?? card?.Options?.Antialias ?? 0);
         var model = ModelRegistry.Create(architecture, modelOptions);
         try
         {
@@ -148,13 +147,7 @@ public static class ClassifierLoader
     }
 
     /// <summary>Lower-case stem names as the CLI and model cards write them.</summary>
-    public static Stem ParseStem(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "study" => Stem.Study,
-        "cifar" => Stem.Cifar,
-        "imagenet" => Stem.ImageNet,
-        _ => throw new MyopiaException($"stem '{text}': expected study, cifar or imagenet"),
-    };
+    public static Stem ParseStem(string text) => StemNames.Parse(text);
 
     /// <summary>Preprocessing and class count from the options, then a model card, then the data; each fallback is noted.</summary>
     internal static (Preprocessing Preprocessing, int Classes) Resolve(ClassifierOptions options, ModelCardFile? card, DataDefaults? defaults,

@@ -36,7 +36,7 @@ public static class ModelExport
     /// no max-pool), can be built from torchvision; for the others the snippet says that the
     /// network must be defined in Python with the same names, rather than pretend.
     /// </summary>
-    public static string PythonSnippet(string architecture, ExportedModelOptions options, ExportFormat format, string path)
+    public static string PythonSnippet(string architecture, Models.ModelOptions options, ExportFormat format, string path)
     {
         var lines = new List<string>();
         lines.Add(format == ExportFormat.Safetensors
@@ -50,11 +50,15 @@ public static class ModelExport
         return string.Join("\n", lines);
     }
 
-    private static IEnumerable<string> BuildLines(string architecture, ExportedModelOptions options)
+    private static IEnumerable<string> BuildLines(string architecture, Models.ModelOptions options)
     {
         var isResNet = architecture.StartsWith("resnet", StringComparison.OrdinalIgnoreCase);
         var builder = TorchvisionBuilders.GetValueOrDefault(architecture);
-        var buildable = builder is not null && !options.Antialias && (options.TorchvisionLayout || isResNet);
+        var stem = Models.ModelRegistry.Resolve(architecture, options).Stem;
+        bool torchvisionLayout = stem == Models.Stem.ImageNet;
+        // torchvision builds every ResNet stem by swapping conv1 and the max-pool; a CIFAR-style VGG
+        // (ceil-mode pools, one linear head) or an antialiased network it cannot build.
+        var buildable = builder is not null && !options.IsAntialiased && (torchvisionLayout || isResNet);
         if (!buildable)
         {
             yield return $"# '{architecture}' as exported is Myopia's own network, which torchvision cannot build: define it in Python";
@@ -63,10 +67,12 @@ public static class ModelExport
             yield break;
         }
         yield return $"model = torchvision.models.{builder}(num_classes={options.Classes})";
-        if (!options.TorchvisionLayout)
+        if (!torchvisionLayout)
         {
-            // The tile study's stem: keys stay torchvision's because Identity has no state.
-            yield return $"model.conv1, model.maxpool = torch.nn.Conv2d({options.Channels}, 64, 7, 1, 3, bias=False), torch.nn.Identity()";
+            // The tile study's and the CIFAR stems: keys stay torchvision's because Identity has no state.
+            yield return stem == Models.Stem.Cifar
+                ? $"model.conv1, model.maxpool = torch.nn.Conv2d({options.Channels}, 64, 3, 1, 1, bias=False), torch.nn.Identity()"
+                : $"model.conv1, model.maxpool = torch.nn.Conv2d({options.Channels}, 64, 7, 1, 3, bias=False), torch.nn.Identity()";
         }
         else if (options.Channels != 3)
         {

@@ -1,3 +1,4 @@
+using Myopia.Models.Antialiasing;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -16,22 +17,23 @@ namespace Myopia.Models;
 /// connected layer brings any map to the 5x5 grid the classifier expects (on a 28x28 MNIST digit the
 /// map is 7x7; on an 8x8 tile it is 2x2 and is spread over the grid). ReLU and max-pooling replace
 /// the original scaled tanh and trainable subsampling. Not an <see cref="ISpatialClassifier"/>: the
-/// fully connected head weighs each of the 25 grid cells differently.
+/// fully connected head weighs each of the 25 grid cells differently. Antialiased, both pools become
+/// ceil-mode <see cref="MaxBlurPool"/>s in the same slots (same parameter names).
 /// </remarks>
 public sealed class LeNet : Module<Tensor, Tensor>
 {
     private readonly Sequential features;
     private readonly Sequential classifier;
 
-    public LeNet(int classes, int channels = 1) : base("lenet")
+    public LeNet(int classes, int channels = 1, int antialias = 0) : base("lenet")
     {
         features = Sequential(
             Conv2d(channels, 6, 5, padding: 2),
             ReLU(inplace: true),
-            MaxPool2d(2, stride: 2, ceil_mode: true),
+            Pool(6, antialias),
             Conv2d(6, 16, 5, padding: 2),
             ReLU(inplace: true),
-            MaxPool2d(2, stride: 2, ceil_mode: true),
+            Pool(16, antialias),
             AdaptiveAvgPool2d((5, 5)),
             Flatten());
         classifier = Sequential(
@@ -42,6 +44,9 @@ public sealed class LeNet : Module<Tensor, Tensor>
             Linear(84, classes));
         RegisterComponents();
     }
+
+    private static Module<Tensor, Tensor> Pool(long channels, int antialias) =>
+        antialias > 0 ? new MaxBlurPool(channels, antialias, ceilMode: true) : MaxPool2d(2, stride: 2, ceil_mode: true);
 
     public override Tensor forward(Tensor x)
     {

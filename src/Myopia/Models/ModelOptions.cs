@@ -1,6 +1,27 @@
 namespace Myopia.Models;
 
-/// <summary>Options every registry architecture is created with.</summary>
-public sealed record ModelOptions(int Classes, int Channels = 3, Stem Stem = Stem.Study, int Antialias = 0);
+/// <summary>
+/// How to build a registered network, in the manner of timm's <c>create_model(name, **kwargs)</c>.
+/// </summary>
+/// <param name="Classes">Number of outputs.</param>
+/// <param name="Channels">Number of input channels.</param>
+/// <param name="Stem">First layers (ResNet) or head (VGG); null takes the architecture's default
+/// (<see cref="Models.Stem.Study"/> for ResNets and VGGs). Architectures without a choice accept only null.</param>
+/// <param name="Antialias">0 for the plain network; otherwise the BlurPool filter size m (1..7, row m of
+/// Pascal's triangle) placed as in Zhang (2019). m = 1 keeps the antialiased layout with the identity
+/// filter (plain subsampling), a control for the layout change alone. Antialiasing adds no parameter and
+/// no state-dict entry, so weights move between plain and antialiased networks.</param>
+public sealed record ModelOptions(int Classes, int Channels = 3, Stem? Stem = null, int Antialias = 0)
+{
+    public const int MaxFilterSize = 7;
 
-public enum Stem { Study, Cifar, ImageNet }
+    public bool IsAntialiased => Antialias > 0;
+
+    /// <summary>Short text for logs and file names, e.g. "stem=imagenet, antialias=3".</summary>
+    public string Summary =>
+        string.Join(", ", new[]
+        {
+            Stem is { } s ? $"stem={StemNames.Name(s)}" : null,
+            IsAntialiased ? $"antialias={Antialias}" : null,
+        }.Where(p => p is not null));
+}

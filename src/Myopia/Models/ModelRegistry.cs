@@ -4,38 +4,52 @@ using static TorchSharp.torch.nn;
 namespace Myopia.Models;
 
 /// <summary>
-/// Creates the networks by name, so the CLI, sweeps, checkpoints and tests all speak the same names.
-/// Every network accepts any input side from 8 up and any number of input channels.
+/// Creates the networks by name and <see cref="ModelOptions"/> (timm's <c>create_model</c>), so the CLI,
+/// sweeps, checkpoints and tests all speak the same names. With its default stem every network accepts
+/// any input side from 8 up and any number of input channels; every network can be antialiased.
 /// </summary>
 public static class ModelRegistry
 {
-    private sealed record Entry(ModelInfo Info, Func<int, int, Module<Tensor, Tensor>> Create);
+    private sealed record Entry(ModelInfo Info, Func<ModelOptions, Module<Tensor, Tensor>> Create);
+
+    private static readonly StemChoice[] ResNetStems =
+    [
+        new(Stem.Study, true, 8, "7x7 conv, stride 1, no max-pool (the tile study's ResNet)"),
+        new(Stem.Cifar, true, 8, "3x3 conv, stride 1, no max-pool"),
+        new(Stem.ImageNet, true, 8, "torchvision: 7x7 conv stride 2, MaxPool2d(3, 2, 1)"),
+    ];
+
+    private static readonly StemChoice[] VggStems =
+    [
+        new(Stem.Study, true, 8, "CIFAR head: ceil-mode pools, global average pooling, Linear(512, k)"),
+        new(Stem.Cifar, true, 8, "CIFAR head, as study"),
+        new(Stem.ImageNet, false, VggImageNet.MinimumInputSide, "torchvision: floor-mode pools, AdaptiveAvgPool2d(7), 4096-wide classifier"),
+    ];
 
     private static readonly Dictionary<string, Entry> Models = new Entry[]
     {
         new(new("smallcnn", "small fully convolutional CNN for CPU work (4 conv layers, GAP, 0.24 M params)", true, 32),
-            (k, c) => new SmallCnn(k, c)),
+            o => new SmallCnn(o.Classes, o.Channels, antialias: o.Antialias)),
         new(new("resnet9", "ResNet-9 of the tile-training study (pools to 2x2, BN momentum 0.9, 2.4 M params)", false, 32),
-            (k, c) => new ResNet9(k, c)),
-        new(new("resnet18", "ResNet-18 with a 7x7 stride-1 stem and no max-pool (GAP, 11.2 M params)", true, 32),
-            (k, c) => ResNet.ResNet18(k, c)),
-        new(new("resnet34", "ResNet-34 with a 7x7 stride-1 stem and no max-pool (GAP, 21.3 M params)", true, 32),
-            (k, c) => ResNet.ResNet34(k, c)),
-        new(new("vgg11", "CIFAR-style VGG-11, no BN (ceil-mode pools, GAP, linear head)", true, 32),
-            (k, c) => Vgg.Vgg11(k, c)),
-        new(new("vgg13", "CIFAR-style VGG-13, no BN (ceil-mode pools, GAP, linear head)", true, 32),
-            (k, c) => Vgg.Vgg13(k, c)),
-        new(new("vgg16", "CIFAR-style VGG-16, no BN (ceil-mode pools, GAP, linear head)", true, 32),
-            (k, c) => Vgg.Vgg16(k, c)),
-        new(new("vgg11bn", "CIFAR-style VGG-11 with BatchNorm (ceil-mode pools, GAP, linear head)", true, 32),
-            (k, c) => Vgg.Vgg11(k, c, batchNorm: true)),
-        new(new("vgg13bn", "CIFAR-style VGG-13 with BatchNorm (ceil-mode pools, GAP, linear head)", true, 32),
-            (k, c) => Vgg.Vgg13(k, c, batchNorm: true)),
-        new(new("vgg16bn", "CIFAR-style VGG-16 with BatchNorm (ceil-mode pools, GAP, linear head)", true, 32),
-            (k, c) => Vgg.Vgg16(k, c, batchNorm: true)),
+            o => new ResNet9(o.Classes, o.Channels, o.Antialias)),
+        new(new("resnet18", "torchvision ResNet-18; default stem 7x7 stride 1, no max-pool (GAP, 11.2 M params)", true, 32) { Stems = ResNetStems },
+            ResNet.ResNet18),
+        new(new("resnet34", "torchvision ResNet-34; default stem 7x7 stride 1, no max-pool (GAP, 21.3 M params)", true, 32) { Stems = ResNetStems },
+            ResNet.ResNet34),
+        new(new("resnet50", "torchvision ResNet-50 (Bottleneck v1.5); default stem 7x7 stride 1, no max-pool (GAP, 23.5 M params)", true, 32) { Stems = ResNetStems },
+            ResNet.ResNet50),
+        Vgg(11, false), Vgg(13, false), Vgg(16, false), Vgg(11, true), Vgg(13, true), Vgg(16, true),
         new(new("lenet", "LeNet-5 (padded convs, adaptive 5x5 pool, FC 120-84-k; 62 k params)", false, 28),
-            (k, c) => new LeNet(k, c)),
+            o => new LeNet(o.Classes, o.Channels, o.Antialias)),
     }.ToDictionary(e => e.Info.Name, StringComparer.OrdinalIgnoreCase);
+
+    private static Entry Vgg(int depth, bool batchNorm) =>
+        new(new($"vgg{depth}{(batchNorm ? "bn" : "")}",
+                $"VGG-{depth}{(batchNorm ? " with BatchNorm" : ", no BN")}; default: CIFAR head (ceil-mode pools, GAP, linear head), imagenet stem: torchvision's",
+                true, 32) { Stems = VggStems },
+            o => o.Stem == Stem.ImageNet
+                ? new VggImageNet(depth, o, batchNorm)
+                : new Vgg(depth, o, batchNorm));
 
     public static IReadOnlyList<string> Names => Models.Keys.Order().ToList();
 
@@ -56,14 +70,33 @@ public static class ModelRegistry
     }
 
     /// <summary>Creates an untrained model for <paramref name="classes"/> classes and <paramref name="channels"/> input channels.</summary>
-    public static Module<Tensor, Tensor> Create(string name, int classes, int channels = 3)
+    public static Module<Tensor, Tensor> Create(string name, int classes, int channels = 3) =>
+        Create(name, new ModelOptions(classes, channels));
+
+    /// <summary>Creates an untrained model; a null stem takes the architecture's default.</summary>
+    public static Module<Tensor, Tensor> Create(string name, ModelOptions options)
     {
-        if (classes < 1) throw new MyopiaException($"a model needs at least one class, got {classes}");
-        if (channels < 1) throw new MyopiaException($"a model needs at least one input channel, got {channels}");
-        return Lookup(name).Create(classes, channels);
+        var entry = Lookup(name);
+        return entry.Create(Resolve(entry.Info, options));
     }
 
-    public static Module<Tensor, Tensor> Create(string name, ModelOptions options) => Create(name, options.Classes, options.Channels);
+    /// <summary>The options with the stem made explicit, after checking them against the architecture.</summary>
+    public static ModelOptions Resolve(string name, ModelOptions options) => Resolve(Lookup(name).Info, options);
+
+    private static ModelOptions Resolve(ModelInfo info, ModelOptions options)
+    {
+        if (options.Classes < 1) throw new MyopiaException($"a model needs at least one class, got {options.Classes}");
+        if (options.Channels < 1) throw new MyopiaException($"a model needs at least one input channel, got {options.Channels}");
+        if (options.Antialias is < 0 or > ModelOptions.MaxFilterSize)
+            throw new MyopiaException($"antialias must be 0 (off) or a BlurPool filter size 1..{ModelOptions.MaxFilterSize}, got {options.Antialias}");
+        if (options.Antialias > 0 && !info.AcceptsAntialias)
+            throw new MyopiaException($"{info.Name} cannot be antialiased");
+        if (options.Stem is { } stem && !info.AcceptsStem(stem))
+            throw new MyopiaException(info.Stems.Count == 0
+                ? $"{info.Name} has no stem choice; leave the stem unset"
+                : $"{info.Name} accepts the stems {string.Join(", ", info.Stems.Select(s => StemNames.Name(s.Stem)))}, not {StemNames.Name(stem)}");
+        return options with { Stem = options.Stem ?? info.DefaultStem };
+    }
 
     public static long ParameterCount(Module module) => module.parameters().Sum(p => p.numel());
 

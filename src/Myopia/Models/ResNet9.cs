@@ -1,3 +1,4 @@
+using Myopia.Models.Antialiasing;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -20,6 +21,9 @@ namespace Myopia.Models;
 /// each quadrant its own weights, so the logits are not the mean of one per-position classifier
 /// (a 16x16 tile gives a 2x2 map that is passed through unchanged; a 32x32 image gives 4x4, pooled
 /// into quadrants).
+///
+/// Antialiased, each max pool becomes a <see cref="MaxBlurPool"/> in the same slot, so the parameter
+/// names (<c>body.N</c>) are those of the plain network.
 /// </remarks>
 public sealed class ResNet9 : Module<Tensor, Tensor>
 {
@@ -28,23 +32,26 @@ public sealed class ResNet9 : Module<Tensor, Tensor>
     private readonly Sequential body;
     private readonly Linear head;
 
-    public ResNet9(int classes, int channels = 3) : base("resnet9")
+    public ResNet9(int classes, int channels = 3, int antialias = 0) : base("resnet9")
     {
         body = Sequential(
             ConvBnRelu(channels, 64),
             ConvBnRelu(64, 128),
-            MaxPool2d(2),
+            Pool(128, antialias),
             new Residual(128),
             ConvBnRelu(128, 256),
-            MaxPool2d(2),
+            Pool(256, antialias),
             ConvBnRelu(256, 256),
-            MaxPool2d(2),
+            Pool(256, antialias),
             new Residual(256),
             AdaptiveAvgPool2d((2, 2)),
             Flatten());
         head = Linear(4 * 256, classes);
         RegisterComponents();
     }
+
+    private static Module<Tensor, Tensor> Pool(long channels, int antialias) =>
+        antialias > 0 ? new MaxBlurPool(channels, antialias) : MaxPool2d(2);
 
     internal static Sequential ConvBnRelu(int cin, int cout) =>
         Sequential(

@@ -6,10 +6,10 @@ using static TorchSharp.torch.nn;
 namespace Myopia.Models;
 
 /// <summary>
-/// CIFAR-style VGG (configurations A, B, D of Simonyan and Zisserman: VGG11, VGG13, VGG16), with or
-/// without BatchNorm: 3x3 conv (pad 1, with bias, as in torchvision) [+ BN] + ReLU stacks separated by
-/// five 2x2 max-pools, then global average pooling and Linear(512, k), without the 4096-wide
-/// fully connected layers of the ImageNet version.
+/// CIFAR-style VGG11/13/16, with or without BatchNorm: torchvision's <c>features</c> (see
+/// <see cref="VggFeatures"/>) with ceil-mode pools, then <c>avgpool</c> = AdaptiveAvgPool2d(1) and one
+/// linear layer <c>classifier</c> (keys <c>classifier.weight</c>, <c>classifier.bias</c>, as in the
+/// widespread kuangliu/pytorch-cifar VGG), without the 4096-wide layers of <see cref="VggImageNet"/>.
 /// </summary>
 /// <remarks>
 /// Any input side works: the max-pools use ceil mode, so a map of odd side keeps its last row and
@@ -22,44 +22,23 @@ namespace Myopia.Models;
 /// </remarks>
 public sealed class Vgg : Module<Tensor, Tensor>, ISpatialClassifier
 {
-    private const int Pool = 0;
-
-    // Channel widths, with Pool (0) marking a 2x2 max-pool.
-    private static readonly int[] Vgg11Layers = [64, Pool, 128, Pool, 256, 256, Pool, 512, 512, Pool, 512, 512, Pool];
-    private static readonly int[] Vgg13Layers = [64, 64, Pool, 128, 128, Pool, 256, 256, Pool, 512, 512, Pool, 512, 512, Pool];
-    private static readonly int[] Vgg16Layers = [64, 64, Pool, 128, 128, Pool, 256, 256, 256, Pool, 512, 512, 512, Pool, 512, 512, 512, Pool];
-
     private readonly Sequential features;
-    private readonly Linear head;
+    private readonly AdaptiveAvgPool2d avgpool;
+    private readonly Linear classifier;
 
-    public static Vgg Vgg11(int classes, int channels = 3, bool batchNorm = false) => new(Vgg11Layers, "vgg11", classes, channels, batchNorm);
+    public static Vgg Vgg11(int classes, int channels = 3, bool batchNorm = false) => new(11, new ModelOptions(classes, channels), batchNorm);
 
-    public static Vgg Vgg13(int classes, int channels = 3, bool batchNorm = false) => new(Vgg13Layers, "vgg13", classes, channels, batchNorm);
+    public static Vgg Vgg13(int classes, int channels = 3, bool batchNorm = false) => new(13, new ModelOptions(classes, channels), batchNorm);
 
-    public static Vgg Vgg16(int classes, int channels = 3, bool batchNorm = false) => new(Vgg16Layers, "vgg16", classes, channels, batchNorm);
+    public static Vgg Vgg16(int classes, int channels = 3, bool batchNorm = false) => new(16, new ModelOptions(classes, channels), batchNorm);
 
-    private Vgg(int[] configuration, string name, int classes, int channels, bool batchNorm)
-        : base(batchNorm ? name + "bn" : name)
+    /// <param name="depth">11, 13 or 16.</param>
+    public Vgg(int depth, ModelOptions options, bool batchNorm) : base($"vgg{depth}{(batchNorm ? "bn" : "")}")
     {
-        var layers = new List<Module<Tensor, Tensor>>();
         var geometry = new List<(int, int)>();
-        var cin = channels;
-        foreach (var width in configuration)
-        {
-            if (width == Pool)
-            {
-                layers.Add(MaxPool2d(2, stride: 2, ceil_mode: true));
-                geometry.Add((2, 2));
-                continue;
-            }
-            layers.Add(Conv2d(cin, width, 3, padding: 1));
-            if (batchNorm) layers.Add(BatchNorm2d(width));
-            layers.Add(ReLU(inplace: true));
-            geometry.Add((3, 1));
-            cin = width;
-        }
-        features = Sequential(layers);
-        head = Linear(cin, classes);
+        features = VggFeatures.Create(depth, options.Channels, batchNorm, ceilMode: true, options.Antialias, geometry);
+        avgpool = AdaptiveAvgPool2d(1);
+        classifier = Linear(VggFeatures.OutputChannels, options.Classes);
         ReceptiveField = Models.ReceptiveField.Of(geometry);
         RegisterComponents();
         TorchvisionInit.Apply(this, linearLayers: true);
@@ -71,15 +50,16 @@ public sealed class Vgg : Module<Tensor, Tensor>, ISpatialClassifier
     public override Tensor forward(Tensor x)
     {
         using var f = features.call(x);
-        using var pooled = f.mean([2, 3]);
-        return head.call(pooled);
+        using var pooled = avgpool.call(f);
+        using var flat = pooled.flatten(1);
+        return classifier.call(flat);
     }
 
     public Tensor SpatialLogits(Tensor x)
     {
         using var f = features.call(x);
         using var perPosition = f.permute(0, 2, 3, 1);
-        using var logits = head.call(perPosition);
+        using var logits = classifier.call(perPosition);
         return logits.permute(0, 3, 1, 2).contiguous();
     }
 }

@@ -8,7 +8,7 @@ namespace Myopia.Training;
 
 /// <summary>
 /// One checkpoint file: a header, the <see cref="CheckpointInfo"/> as JSON, the model's state
-/// (parameters and buffers) and, for resuming, the optimizer's state. Written atomically.
+/// (parameters and persistent buffers, in TorchSharp's state-dict format) and, for resuming, the optimizer's state. Written atomically.
 /// </summary>
 public static class Checkpoint
 {
@@ -71,7 +71,10 @@ public static class Checkpoint
         return ReadHeader(reader, path);
     }
 
-    /// <summary>Loads the model (created from the registry by the name the checkpoint carries) and its info.</summary>
+    /// <summary>
+    /// Loads the model (created from the registry by the name and options the checkpoint carries) and its
+    /// info. Checkpoints of format 1 whose resnet/vgg parameters still have their old names are renamed.
+    /// </summary>
     public static (CheckpointInfo Info, nn.Module<Tensor, Tensor> Model) Load(string path, OptimizerHelper? optimizerToRestore = null,
         nn.Module<Tensor, Tensor>? into = null)
     {
@@ -80,10 +83,11 @@ public static class Checkpoint
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream);
         var info = ReadHeader(reader, path);
-        var model = into ?? ModelRegistry.Create(info.Model, info.Classes, info.Channels);
+        var model = into ?? ModelRegistry.Create(info.Model, info.ToModelOptions());
         try
         {
-            model.load(reader, strict: true);
+            using (var saved = SavedStateDict.Read(reader))
+                LoadState(info, saved, model, path);
             bool hasOptimizer = reader.ReadBoolean();
             if (optimizerToRestore is not null)
             {
@@ -96,7 +100,25 @@ public static class Checkpoint
             if (into is null) model.Dispose();
             throw new MyopiaException($"{path} is corrupt or truncated ({e.Message})", e);
         }
+        catch
+        {
+            if (into is null) model.Dispose();
+            throw;
+        }
         return (info, model);
+    }
+
+    private static void LoadState(CheckpointInfo info, SavedStateDict saved, nn.Module model, string path)
+    {
+        var wanted = model.state_dict().Keys.ToHashSet();
+        if (!wanted.SetEquals(saved.Entries.Keys) && info.FormatVersion <= LegacyParameterNames.LastLegacyFormat
+            && LegacyParameterNames.Covers(info.Model))
+        {
+            var renamed = saved.Renamed(k => LegacyParameterNames.Rename(info.Model, k));
+            StateDictCopy.Copy(renamed, model, $"{path} (format {info.FormatVersion}, {info.Model} parameters renamed to torchvision's)");
+            return;
+        }
+        StateDictCopy.Copy(saved.Entries, model, $"{path} ({info.Model})");
     }
 
     /// <summary>Checks the footer's hash against the file's content.</summary>

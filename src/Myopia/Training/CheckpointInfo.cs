@@ -1,4 +1,5 @@
 using Myopia.Data;
+using Myopia.Models;
 
 namespace Myopia.Training;
 
@@ -8,10 +9,16 @@ namespace Myopia.Training;
 /// </summary>
 public sealed record CheckpointInfo
 {
-    public int FormatVersion { get; init; } = 1;
+    /// <summary>2: torchvision parameter names. 1: the older names of resnet18/34 and the VGGs, renamed on
+    /// load (<see cref="LegacyParameterNames"/>).</summary>
+    public int FormatVersion { get; init; } = 2;
     public required string Model { get; init; }
     public required int Classes { get; init; }
     public required int Channels { get; init; }
+    /// <summary>Stem the model was built with; null for the architecture's default.</summary>
+    public Stem? Stem { get; init; }
+    /// <summary>BlurPool filter size; 0 for the plain network.</summary>
+    public int Antialias { get; init; }
     public required int ImageHeight { get; init; }
     public required int ImageWidth { get; init; }
     public required string[] ClassNames { get; init; }
@@ -27,4 +34,7 @@ public sealed record CheckpointInfo
     public int CompletedEpochs { get; init; }
     public PartialEpoch? Partial { get; init; }
     public List<EpochMetrics> History { get; init; } = [];
+
+    /// <summary>The options to build the model again from the registry.</summary>
+    public ModelOptions ToModelOptions() => new(Classes, Channels, Stem, Antialias);
 }

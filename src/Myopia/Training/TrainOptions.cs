@@ -26,6 +26,16 @@ public sealed record TrainOptions
     // ---- network ----
     public string Model { get; init; } = "smallcnn";
 
+    /// <summary>Stem of a ResNet or head of a VGG (study, cifar, imagenet); null for the architecture's default.</summary>
+    public string? Stem { get; init; }
+
+    /// <summary>BlurPool filter size in every downsampling layer (Zhang 2019); 0 for none.</summary>
+    public int Antialias { get; init; }
+
+    /// <summary>The registry options this run's network is built with.</summary>
+    public Models.ModelOptions ModelOptions(int classes, int channels) =>
+        new(classes, channels, Stem is null ? null : Models.StemNames.Parse(Stem), Antialias);
+
     // ---- optimization ----
     public int Epochs { get; init; } = 10;
     public int Batch { get; init; } = 128;

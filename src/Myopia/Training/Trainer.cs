@@ -42,7 +42,8 @@ public sealed class Trainer
         if (options.Threads > 0) torch.set_num_threads(options.Threads);
         torch.manual_seed(options.Seed);
         var device = Devices.DeviceChoice.Parse(options.Device);
-        using var model = ModelRegistry.Create(options.Model, data.Train.ClassCount, data.Train.Channels);
+        var modelOptions = options.ModelOptions(data.Train.ClassCount, data.Train.Channels);
+        using var model = ModelRegistry.Create(options.Model, modelOptions);
         if (device.type != DeviceType.CPU) model.to(device);
         using var optimizer = OptimizerFactory.Create(model, options);
         var schedule = new LearningRateSchedule(options);
@@ -142,6 +143,8 @@ public sealed class Trainer
     private CheckpointInfo NewInfo(long parameters) => new()
     {
         Model = options.Model,
+        Stem = options.ModelOptions(data.Train.ClassCount, data.Train.Channels).Stem,
+        Antialias = options.Antialias,
         Classes = data.Train.ClassCount,
         Channels = data.Train.Channels,
         ImageHeight = data.Train.Height,

@@ -1,3 +1,4 @@
+using Myopia.Models;
 using Myopia.Interop;
 
 namespace Myopia.Tests.Interop;
@@ -32,7 +33,7 @@ public sealed class ModelExportTests
     [Fact]
     public void TheSnippetForATorchvisionLayout_BuildsItWithTorchvision()
     {
-        var snippet = ModelExport.PythonSnippet("resnet18", new ExportedModelOptions(10, TorchvisionLayout: true), ExportFormat.StateDict, "/runs/a/model.pth");
+        var snippet = ModelExport.PythonSnippet("resnet18", new ModelOptions(10, 3, Stem.ImageNet), ExportFormat.StateDict, "/runs/a/model.pth");
 
         Assert.Equal(
             "import torch, torchvision\n" +
@@ -44,7 +45,7 @@ public sealed class ModelExportTests
     [Fact]
     public void TheSnippetForSafetensors_UsesSafetensorsLoadFile()
     {
-        var snippet = ModelExport.PythonSnippet("vgg16bn", new ExportedModelOptions(100, TorchvisionLayout: true), ExportFormat.Safetensors, "/m.safetensors");
+        var snippet = ModelExport.PythonSnippet("vgg16bn", new ModelOptions(100, 3, Stem.ImageNet), ExportFormat.Safetensors, "/m.safetensors");
 
         Assert.Contains("from safetensors.torch import load_file", snippet);
         Assert.Contains("torchvision.models.vgg16_bn(num_classes=100)", snippet);
@@ -54,7 +55,7 @@ public sealed class ModelExportTests
     [Fact]
     public void TheSnippetForTheStudyStem_ReplacesConv1AndMaxPool()
     {
-        var snippet = ModelExport.PythonSnippet("resnet18", new ExportedModelOptions(10, Channels: 1), ExportFormat.StateDict, "/m.pth");
+        var snippet = ModelExport.PythonSnippet("resnet18", new ModelOptions(10, Channels: 1), ExportFormat.StateDict, "/m.pth");
 
         Assert.Contains("model.conv1, model.maxpool = torch.nn.Conv2d(1, 64, 7, 1, 3, bias=False), torch.nn.Identity()", snippet);
     }
@@ -66,7 +67,7 @@ public sealed class ModelExportTests
     [InlineData("resnet18", true, true)]
     public void TheSnippetForMyopiasOwnNetworks_SaysTheyMustBeDefinedInPython(string architecture, bool torchvisionLayout, bool antialias)
     {
-        var snippet = ModelExport.PythonSnippet(architecture, new ExportedModelOptions(10, 3, torchvisionLayout, antialias), ExportFormat.StateDict, "/m.pth");
+        var snippet = ModelExport.PythonSnippet(architecture, new ModelOptions(10, 3, ModelRegistry.Info(architecture).Stems.Count > 0 ? (torchvisionLayout ? Stem.ImageNet : null) : null, antialias ? 3 : 0), ExportFormat.StateDict, "/m.pth");
 
         Assert.Contains($"'{architecture}' as exported is Myopia's own network", snippet);
         Assert.DoesNotContain("torchvision.models.", snippet);

@@ -1,3 +1,4 @@
+using Myopia.Models;
 using Myopia.Interop;
 using Myopia.IO;
 using Myopia.Tests.Infrastructure;
@@ -70,7 +71,7 @@ public sealed class MyopiaToPyTorchTests
         var file = exchange.File("model.pth");
         ModelExport.Write(model, ExportFormat.StateDict, file);
         NpyWriter.Write(exchange.File("input.npy"), input.data<float>().ToArray(), [.. input.shape.Select(d => (int)d)]);
-        var snippet = ModelExport.PythonSnippet("resnet18", new ExportedModelOptions(10, TorchvisionLayout: torchvisionLayout), ExportFormat.StateDict, file);
+        var snippet = ModelExport.PythonSnippet("resnet18", new ModelOptions(10, 3, torchvisionLayout ? Stem.ImageNet : Stem.Study), ExportFormat.StateDict, file);
 
         using var folder = PyTorchReference.Run($$"""
             {{snippet}}

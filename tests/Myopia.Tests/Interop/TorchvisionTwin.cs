@@ -6,7 +6,7 @@ namespace Myopia.Tests.Interop;
 
 /// <summary>
 /// Creates the Myopia network that must have exactly torchvision's layout and names, for the
-/// equality tests. The one place to switch once the registry builds torchvision's stem and head.
+/// equality tests. 
 /// </summary>
 public static class TorchvisionTwin
 {
@@ -15,9 +15,9 @@ public static class TorchvisionTwin
 
     /// <summary>Torchvision's exact network: its stem (7x7 stride-2 conv, max-pool) and head.</summary>
     public static Func<string, int, Module<Tensor, Tensor>> Create { get; } =
-        (torchvisionName, classes) => ModelRegistry.Create(RegistryName(torchvisionName), classes);
+        (torchvisionName, classes) => ModelRegistry.Create(RegistryName(torchvisionName), new ModelOptions(classes, 3, Stem.ImageNet));
 
     /// <summary>The tile study's ResNet: torchvision's, with a 7x7 stride-1 conv1 and no max-pool.</summary>
     public static Func<string, int, Module<Tensor, Tensor>> CreateStudyStem { get; } =
-        (torchvisionName, classes) => ModelRegistry.Create(RegistryName(torchvisionName), classes);
+        (torchvisionName, classes) => ModelRegistry.Create(RegistryName(torchvisionName), new ModelOptions(classes, 3, Stem.Study));
 }

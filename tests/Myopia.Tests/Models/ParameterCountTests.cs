@@ -22,6 +22,7 @@ public class ParameterCountTests
     [InlineData("resnet18", 10, 1, 11_175_370)]
     [InlineData("resnet34", 10, 3, 21_289_802)]
     [InlineData("resnet34", 200, 3, 21_387_272)]
+    [InlineData("resnet50", 10, 3, 23_528_522)]
     [InlineData("vgg11", 10, 3, 9_225_610)]
     [InlineData("vgg11bn", 10, 3, 9_231_114)]
     [InlineData("vgg13", 10, 3, 9_410_122)]
@@ -37,6 +38,29 @@ public class ParameterCountTests
     {
         using var model = ModelRegistry.Create(name, classes, channels);
         Assert.Equal(expected, ModelRegistry.ParameterCount(model));
+    }
+
+    /// <summary>torchvision's own counts (torchvision 0.14, <c>sum(p.numel() for p in m.parameters())</c>);
+    /// antialiasing adds no parameter.</summary>
+    [Theory]
+    [InlineData("resnet18", Stem.ImageNet, 1000, 11_689_512)]
+    [InlineData("resnet18", Stem.Study, 10, 11_181_642)]
+    [InlineData("resnet18", Stem.Cifar, 10, 11_181_642 - 64 * 3 * (49 - 9))]
+    [InlineData("resnet34", Stem.ImageNet, 1000, 21_797_672)]
+    [InlineData("resnet50", Stem.ImageNet, 1000, 25_557_032)]
+    [InlineData("resnet50", Stem.ImageNet, 10, 23_528_522)]
+    [InlineData("vgg11", Stem.ImageNet, 1000, 132_863_336)]
+    [InlineData("vgg11bn", Stem.ImageNet, 10, 128_812_810)]
+    [InlineData("vgg16", Stem.ImageNet, 1000, 138_357_544)]
+    [InlineData("vgg16bn", Stem.ImageNet, 1000, 138_365_992)]
+    [InlineData("vgg16bn", Stem.Cifar, 10, 14_728_266)]
+    public void CountWithOptionsEqualsTorchvisionPlainAndAntialiased(string name, Stem stem, int classes, long expected)
+    {
+        foreach (var antialias in new[] { 0, 4 })
+        {
+            using var model = ModelRegistry.Create(name, new ModelOptions(classes, Stem: stem, Antialias: antialias));
+            Assert.Equal(expected, ModelRegistry.ParameterCount(model));
+        }
     }
 
     [Fact]
