@@ -214,7 +214,7 @@ def main():
     card = {
         "architecture": "resnet18",
         "options": {"classes": CLASSES, "channels": 3, "stem": args.stem},
-        "stem": STEMS[args.stem],
+        "stem_description": STEMS[args.stem],
         "weights": "model.pth",
         "format": "state_dict (torch.save, torchvision parameter names)",
         "dataset": "cifar10",

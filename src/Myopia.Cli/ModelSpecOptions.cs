@@ -48,15 +48,18 @@ public sealed class ModelSpecOptions
 
     public string Spec(ParseResult parse) => asArgument ? parse.GetValue(modelArgument)! : parse.GetValue(model)!;
 
-    /// <summary>The dataset (and its folder) a Myopia checkpoint was trained on; null for other model files.</summary>
+    /// <summary>The dataset (and its folder) a Myopia checkpoint, or a model card beside a PyTorch file, says the model was trained on.</summary>
     public (string Dataset, string? DataDir)? TrainedOn(ParseResult parse)
     {
         var spec = Spec(parse);
-        if (ClassifierLoader.KindOf(spec) == ModelSpecKind.MyopiaCheckpoint)
+        var kind = ClassifierLoader.KindOf(spec);
+        if (kind == ModelSpecKind.MyopiaCheckpoint)
         {
             var info = Checkpoint.ReadInfo(spec);
             return (info.Dataset, info.DataDir);
         }
+        if (kind != ModelSpecKind.Registry && ModelCardFile.Find(spec)?.Card.Dataset is { } dataset)
+            return (dataset, null);
         return null;
     }
 
