@@ -9,7 +9,7 @@ namespace Myopia.Data;
 /// </summary>
 public sealed class ImageDataset : IDisposable
 {
-    public ImageDataset(string name, Tensor images, Tensor labels, IReadOnlyList<string> classNames)
+    public ImageDataset(string name, Tensor images, Tensor labels, IReadOnlyList<string> classNames, long[]? sourceIndex = null)
     {
         if (images.dtype != ScalarType.Byte || images.dim() != 4)
             throw new ArgumentException($"images must be uint8 N x C x H x W, got {images.dtype} {string.Join("x", images.shape)}");
@@ -19,7 +19,19 @@ public sealed class ImageDataset : IDisposable
         Images = images;
         Labels = labels.to_type(ScalarType.Int64);
         ClassNames = classNames;
+        if (sourceIndex is not null && sourceIndex.Length != images.shape[0])
+            throw new ArgumentException("one source index per image");
+        SourceIndex = sourceIndex;
     }
+
+    /// <summary>
+    /// For a subset, each image's index in the split it was taken from (so per-image results name the
+    /// image a user can find again); null when the images are the whole split in order.
+    /// </summary>
+    public long[]? SourceIndex { get; }
+
+    /// <summary>The index in the original split of image <paramref name="i"/>.</summary>
+    public long IndexInSplit(long i) => SourceIndex?[i] ?? i;
 
     public string Name { get; }
     /// <summary>uint8, N x C x H x W.</summary>
@@ -47,7 +59,8 @@ public sealed class ImageDataset : IDisposable
         using var chosen = permutation.narrow(0, 0, n);
         var (sorted, _) = chosen.sort();
         using var index = sorted;
-        return new ImageDataset(Name, Images.index_select(0, index), Labels.index_select(0, index), ClassNames);
+        var inSplit = index.data<long>().Select(i => IndexInSplit(i)).ToArray();
+        return new ImageDataset(Name, Images.index_select(0, index), Labels.index_select(0, index), ClassNames, inSplit);
     }
 
     public void Dispose()

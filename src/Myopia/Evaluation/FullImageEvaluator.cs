@@ -23,7 +23,7 @@ public sealed class FullImageEvaluator(Classifier classifier, FullImageOptions o
     {
         CheckClasses(classifier, data);
         var tally = new ClassificationTally(data.ClassCount);
-        var predictions = options.KeepPredictions ? new PredictionRecorder(data.Count, data.ClassCount) : null;
+        var predictions = options.KeepPredictions ? new PredictionRecorder(data) : null;
         var clock = Stopwatch.StartNew();
         BatchedInference.Run(classifier, data, options.Batch, "full images", chunk =>
         {

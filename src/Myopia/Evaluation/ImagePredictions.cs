@@ -3,18 +3,20 @@ using static TorchSharp.torch;
 namespace Myopia.Evaluation;
 
 /// <summary>
-/// Every test image's outcome, for a user's own analysis: its index in the evaluated split, true
+/// Every test image's outcome, for a user's own analysis: its index in the test split (also when a
+/// subset was evaluated), true
 /// label, predicted class and the K logits (row-major N x K).
 /// </summary>
 public sealed record ImagePredictions(long[] Index, int[] Label, int[] Prediction, int Classes, float[] Logits);
 
 /// <summary>Collects <see cref="ImagePredictions"/> chunk by chunk.</summary>
-internal sealed class PredictionRecorder(long count, int classes)
+internal sealed class PredictionRecorder(Data.ImageDataset data)
 {
-    private readonly long[] index = new long[count];
-    private readonly int[] label = new int[count];
-    private readonly int[] prediction = new int[count];
-    private readonly float[] logits = new float[count * classes];
+    private readonly int classes = data.ClassCount;
+    private readonly long[] index = new long[data.Count];
+    private readonly int[] label = new int[data.Count];
+    private readonly int[] prediction = new int[data.Count];
+    private readonly float[] logits = new float[(long)data.Count * data.ClassCount];
 
     public void Add(long start, Tensor chunkLogits, Tensor chunkLabels)
     {
@@ -27,7 +29,7 @@ internal sealed class PredictionRecorder(long count, int classes)
         values.CopyTo(logits, start * classes);
         for (int i = 0; i < labels.Length; i++)
         {
-            index[start + i] = start + i;
+            index[start + i] = data.IndexInSplit(start + i);
             label[start + i] = (int)labels[i];
             prediction[start + i] = (int)predicted[i];
         }

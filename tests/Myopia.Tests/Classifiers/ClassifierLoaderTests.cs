@@ -1,3 +1,4 @@
+using Myopia.Tests.Infrastructure;
 using Myopia.Classifiers;
 using Myopia.Data;
 using Myopia.Interop;
@@ -9,6 +10,7 @@ using static TorchSharp.torch;
 namespace Myopia.Tests.Classifiers;
 
 /// <summary>One loader for every kind of model spec, with metadata from options, then the file, then the data.</summary>
+[Collection(GlobalTorchState.Name)]
 public class ClassifierLoaderTests : IDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("myopia-loader-").FullName;

@@ -1,9 +1,11 @@
+using Myopia.Tests.Infrastructure;
 using Myopia.Classifiers;
 using Myopia.Models;
 using static TorchSharp.torch;
 
 namespace Myopia.Tests.Classifiers;
 
+[Collection(GlobalTorchState.Name)]
 public class ClassifierSurgeryTests
 {
     private static float[] Logits(Classifier c, Tensor x)

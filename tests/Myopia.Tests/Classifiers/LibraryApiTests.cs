@@ -7,6 +7,7 @@ using Myopia.Tests.Infrastructure;
 namespace Myopia.Tests.Classifiers;
 
 /// <summary>The README's library example, on tiny data: the calls it shows exist and fit together.</summary>
+[Collection(GlobalTorchState.Name)]
 public class LibraryApiTests
 {
     [Fact]

@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 namespace Myopia.Tests.Cli;
 
 /// <summary>The analysis commands on a model that is not a Myopia run: a PyTorch state_dict with a model card.</summary>
+[Collection(GlobalTorchState.Name)]
 public class AnyModelCommandTests : IDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("myopia-anymodel-").FullName;

@@ -10,7 +10,7 @@ namespace Myopia.Tests.Interop;
 /// The torchvision rows need the registry to build torchvision's exact layout (see TorchvisionTwin).
 /// </summary>
 [Collection(GlobalTorchState.Name)]
-public sealed class PyTorchToMyopiaTests(PyTorchToMyopiaTests.References references) : IClassFixture<PyTorchToMyopiaTests.References>
+public sealed class PyTorchToMyopiaTests(PyTorchToMyopiaTests.References references, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<PyTorchToMyopiaTests.References>
 {
     /// <summary>
     /// 1e-4, relative to the logits' scale once it exceeds 1: random-weight ResNet-50 logits reach
@@ -80,7 +80,7 @@ public sealed class PyTorchToMyopiaTests(PyTorchToMyopiaTests.References referen
         using var expected = folder.ReadNpy("logits.npy");
         using var noGrad = no_grad();
         using var actual = model.call(input);
-        AssertLogitsEqual(expected, actual);
+        AssertLogitsEqual(expected, actual, output.WriteLine);
     }
 
     [PyTorchFact]
@@ -94,7 +94,7 @@ public sealed class PyTorchToMyopiaTests(PyTorchToMyopiaTests.References referen
         using var expected = folder.ReadNpy("logits.npy");
         using var noGrad = no_grad();
         using var actual = model.call(input);
-        AssertLogitsEqual(expected, actual);
+        AssertLogitsEqual(expected, actual, output.WriteLine);
     }
 
     /// <summary>PyBridge hands back an unordered table; the reader restores the file's order.</summary>
@@ -108,13 +108,14 @@ public sealed class PyTorchToMyopiaTests(PyTorchToMyopiaTests.References referen
         Assert.Empty(stateDict.Notes);
     }
 
-    internal static void AssertLogitsEqual(Tensor expected, Tensor actual)
+    internal static void AssertLogitsEqual(Tensor expected, Tensor actual, Action<string>? log = null)
     {
         Assert.Equal(expected.shape, actual.shape);
         // Logits that barely vary would make the comparison meaningless.
         Assert.True(expected.std().item<float>() > 1e-2, $"reference logits are nearly constant (std {expected.std().item<float>()})");
         var tolerance = Tolerance * Math.Max(1.0, expected.abs().max().item<float>());
         var difference = (expected - actual).abs().max().item<float>();
+        log?.Invoke($"max |logit difference| {difference:G3} at logit scale {expected.abs().max().item<float>():G3} (tolerance {tolerance:G3})");
         Assert.True(difference <= tolerance, $"logits differ from PyTorch's by up to {difference:G3} (tolerance {tolerance:G3})");
     }
 }

@@ -73,6 +73,23 @@ public class BatchedInferenceTests
         Assert.Equal(p.Prediction.Zip(p.Label).Count(t => t.First == t.Second) / 7.0, result.Top1, 9);
     }
 
+    [Fact]
+    public void PredictionsOfASubsetNameEachImagesIndexInTheWholeSplit()
+    {
+        using var model = ModelRegistry.Create("smallcnn", 3);
+        using var all = Random(12);
+        using var subset = all.Take(5);
+        using var classifier = TestClassifiers.Of(model, Normalization.Identity(3), all.ClassNames);
+        var p = new FullImageEvaluator(classifier, new FullImageOptions(KeepPredictions: true)).Run(subset).Predictions!;
+        Assert.Equal(subset.SourceIndex, p.Index);
+        Assert.Equal(5, p.Index.Distinct().Count());
+        Assert.True(p.Index.Any(i => i >= 5), "a random subset of 5 out of 12 that is exactly the first 5 would not test the mapping");
+        var labels = all.Labels.data<long>().ToArray();
+        Assert.Equal(p.Index.Select(i => (int)labels[i]), p.Label);
+        using var subsetOfSubset = subset.Take(2);
+        Assert.All(subsetOfSubset.SourceIndex!, i => Assert.Contains(i, subset.SourceIndex!));
+    }
+
     /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to a thread pool).</summary>
     private sealed class SyncProgress(Action<AnalysisProgress> report) : IProgress<AnalysisProgress>
     {
