@@ -74,6 +74,58 @@ public class ArchiveIntegrityTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void FlippedCrcOfTheFirstOfTwoGzipMembersIsRefused()
+    {
+        using var temp = new TempFolder();
+        var single = ImageFolderTarGz(temp, CompressionLevel.Fastest);
+        // Re-pack the same tar as two gzip members (as pigz or a concatenating tool writes them).
+        var tar = new MemoryStream();
+        using (var gzip = new GZipStream(File.OpenRead(single), CompressionMode.Decompress)) gzip.CopyTo(tar);
+        var bytes = tar.ToArray();
+        var first = GzipMember(bytes[..(bytes.Length / 2)]);
+        var archive = temp["two-members.tar.gz"];
+        File.WriteAllBytes(archive, [.. first, .. GzipMember(bytes[(bytes.Length / 2)..])]);
+        using (var whole = LoadImageFolder(temp, archive)) Assert.Equal(2, whole.Splits.Test.Count);
+        Directory.Delete(temp["cache"], recursive: true);
+
+        FlipByte(archive, first.Length - 8);
+        var error = Assert.Throws<MyopiaException>(() => LoadImageFolder(temp, archive));
+        Assert.StartsWith(archive + ": corrupt or truncated archive", error.Message);
+        Assert.Empty(CacheFiles(temp));
+    }
+
+    private static byte[] GzipMember(byte[] content)
+    {
+        var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(content);
+        return output.ToArray();
+    }
+
+    [Fact]
+    public void ZipEntryWithAFlippedByteIsRefusedBeforeAnythingIsCached()
+    {
+        using var temp = new TempFolder();
+        // CIFAR-10 binaries carry no checksum of their own: only the zip's CRC32 can notice a flip.
+        OfficialFormatFiles.WriteCifar10Binary(temp["tree/cifar-10-batches-bin"], perTrainBatch: 2, testCount: 2);
+        var archive = temp["cifar-10.zip"];
+        ZipFile.CreateFromDirectory(temp["tree"], archive, CompressionLevel.NoCompression, includeBaseDirectory: false);
+        using (var whole = DatasetCatalog.LoadWithSource("cifar10", archive, cache: new DatasetCache(temp["cache"]))) Assert.Equal(10, whole.Splits.Train.Count);
+        Directory.Delete(temp["cache"], recursive: true);
+
+        var batch = File.ReadAllBytes(temp["tree/cifar-10-batches-bin/data_batch_1.bin"]);
+        var at = File.ReadAllBytes(archive).AsSpan().IndexOf(batch.AsSpan(0, 600));
+        Assert.True(at > 0);
+        FlipByte(archive, at + 500);
+        var error = Assert.Throws<MyopiaException>(() => DatasetCatalog.LoadWithSource("cifar10", archive, cache: new DatasetCache(temp["cache"])));
+        Assert.StartsWith(archive + ": corrupt or truncated archive", error.Message);
+        Assert.Empty(CacheFiles(temp));
+
+        var extract = Assert.Throws<MyopiaException>(() => SafeExtractor.Extract(archive, temp["dest"]));
+        Assert.StartsWith("cifar-10.zip: corrupt archive", extract.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(temp["dest"]));
+    }
+
+    [Fact]
     public void ExtractingAnArchiveWithAFlippedByteIsRefusedAndLeavesNothing()
     {
         using var temp = new TempFolder();

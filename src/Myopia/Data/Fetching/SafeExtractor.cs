@@ -7,7 +7,7 @@ namespace Myopia.Data.Fetching;
 /// <summary>
 /// Extracts .tar.gz/.tgz/.tar/.zip archives without trusting their entry names: an entry whose
 /// path is absolute, climbs out with "..", or is a link is refused, as is a path that is both a file
-/// and a folder, a gzip member whose CRC32 or length does not match, and an archive unpacking to more
+/// and a folder, a gzip member or zip entry whose CRC32 (or length) does not match, and an archive unpacking to more
 /// than its <see cref="UnpackLimit"/> (a decompression bomb). Everything is first written to
 /// a staging folder inside the target and moved into place only when the whole archive passed,
 /// so a refused archive leaves nothing behind, inside or outside the target.
@@ -127,9 +127,22 @@ public static class SafeExtractor
             // Copied through the budget rather than ExtractToFile, whose output is bounded by nothing.
             using (var input = budget.Watch(entry.Open()))
             using (var output = File.Create(path))
-                input.CopyTo(output);
+                CopyCheckingCrc(input, output, entry);
             written.Add(Relative(staging, path));
         }
+    }
+
+    private static void CopyCheckingCrc(Stream input, Stream output, ZipArchiveEntry entry)
+    {
+        var crc = new ZipEntryCrc();
+        var buffer = new byte[1 << 16];
+        int n;
+        while ((n = input.Read(buffer)) > 0)
+        {
+            crc.Append(buffer.AsSpan(0, n));
+            output.Write(buffer, 0, n);
+        }
+        crc.VerifyEqual(entry.Crc32, entry.FullName);
     }
 
     private static string Relative(string root, string path) => Path.GetRelativePath(root, path).Replace('\\', '/');

@@ -6,8 +6,8 @@ namespace Myopia.Data.Sources;
 /// <summary>
 /// A dataset read straight from its archive, in one sequential pass, without extracting it:
 /// .tar.gz / .tgz / .tar through <see cref="TarReader"/>, .zip through <see cref="ZipArchive"/>.
-/// Hostile or damaged archives are refused before anything is decoded or cached: a gzip member whose
-/// CRC32 or length does not match its data, a path that is both a file and a folder, or more
+/// Hostile or damaged archives are refused before anything is decoded or cached: a gzip member or
+/// zip entry whose CRC32 (or length) does not match its data, a path that is both a file and a folder, or more
 /// unpacked bytes than <paramref name="limit"/> allows (by default the ratio rule for unknown archives).
 /// </summary>
 public sealed class ArchiveTree(string path, UnpackLimit? limit = null) : FileTree
@@ -47,7 +47,9 @@ public sealed class ArchiveTree(string path, UnpackLimit? limit = null) : FileTr
                             if (!wanted(name)) continue;
                             budget.EnsureRoom(entry.Length);
                             using var stream = budget.Watch(entry.Open());
-                            files[name] = ReadExactly(stream, entry.Length, name);
+                            var bytes = ReadExactly(stream, entry.Length, name);
+                            ZipEntryCrc.Verify(entry.Crc32, bytes, name);
+                            files[name] = bytes;
                         }
                     break;
                 default:
