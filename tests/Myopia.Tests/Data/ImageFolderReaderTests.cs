@@ -166,16 +166,14 @@ public class ImageFolderReaderTests
     [InlineData("folder", "test")]
     [InlineData("tar.gz", "train")]
     [InlineData("zip", "test")]
+    [InlineData("./tar.gz", "test")] // as written by 'tar czf data.tar.gz .'
     public void EmptyClassFolderIsRefusedNamingIt(string source, string split)
     {
         using var temp = new TempFolder();
-        var entries = TwoClasses.Select((p, i) => new HostileArchives.Entry("data/" + p, OfficialFormatFiles.Png(i, 4, 4)))
-            .Append(new HostileArchives.Entry($"data/{split}/c", null)).ToList();
-        var path = source switch
-        {
-            "folder" => temp["tree"],
-            _ => temp["data." + source],
-        };
+        var top = source.StartsWith("./") ? "./data/" : "data/";
+        var entries = TwoClasses.Select((p, i) => new HostileArchives.Entry(top + p, OfficialFormatFiles.Png(i, 4, 4)))
+            .Append(new HostileArchives.Entry($"{top}{split}/c", null)).ToList();
+        var path = source == "folder" ? temp["tree"] : temp["data." + source.TrimStart('.', '/')];
         if (source == "folder")
             foreach (var e in entries)
                 if (e.Data == null) Directory.CreateDirectory(Path.Combine(path, e.Name));
@@ -184,7 +182,7 @@ public class ImageFolderReaderTests
         else HostileArchives.Tar(path, entries);
         var error = LoadFails(path, temp);
         // A folder is narrowed to the dataset's root; an archive names paths from its top.
-        var (origin, folder) = source == "folder" ? (temp["tree/data"], $"{split}/c/") : (path, $"data/{split}/c/");
+        var (origin, folder) = source == "folder" ? (temp["tree/data"], $"{split}/c/") : (path, $"{top}{split}/c/");
         Assert.Equal($"{origin}: class folder {folder} holds no images (.jpg, .jpeg, .png); add its images or remove it", error.Message);
     }
 

@@ -10,12 +10,17 @@ internal sealed class ArchiveEntryNames(string archive)
 {
     private readonly HashSet<string> files = new(StringComparer.Ordinal);
     private readonly HashSet<string> folders = new(StringComparer.Ordinal);
+    private readonly HashSet<string> foldersAsRead = new(StringComparer.Ordinal);
 
-    /// <summary>Every folder named by an entry or implied by one's path ('/' separators, no trailing '/').</summary>
-    public IReadOnlyCollection<string> Folders => folders;
+    /// <summary>
+    /// Every folder named by an entry or implied by one's path, spelled as readers see paths
+    /// (<see cref="FileTree.Normalize"/>: "./data/train", not "data/train"), no trailing '/'.
+    /// </summary>
+    public IReadOnlyCollection<string> Folders => foldersAsRead;
 
     public void AddFile(string entryName)
     {
+        RememberFolders(entryName, isFolder: false);
         var path = Clean(entryName);
         if (path.Length == 0) return;
         AddParents(path);
@@ -25,6 +30,7 @@ internal sealed class ArchiveEntryNames(string archive)
 
     public void AddFolder(string entryName)
     {
+        RememberFolders(entryName, isFolder: true);
         var path = Clean(entryName);
         if (path.Length == 0) return;
         AddParents(path);
@@ -40,6 +46,14 @@ internal sealed class ArchiveEntryNames(string archive)
             if (files.Contains(parent)) throw Conflict(parent);
             folders.Add(parent);
         }
+    }
+
+    private void RememberFolders(string entryName, bool isFolder)
+    {
+        var path = FileTree.Normalize(entryName).TrimEnd('/');
+        if (isFolder && path.Length > 0) foldersAsRead.Add(path);
+        for (var slash = path.IndexOf('/'); slash >= 0; slash = path.IndexOf('/', slash + 1))
+            foldersAsRead.Add(path[..slash]);
     }
 
     private MyopiaException Conflict(string path) =>
