@@ -50,7 +50,7 @@ public static class DatasetLocator
             {
                 if (!ArchiveTree.IsSupported(full))
                     throw new MyopiaException($"{place}: not a folder or a supported archive (.tar.gz, .tgz, .tar, .zip)");
-                return new ArchiveTree(full);
+                return Archive(info, full);
             }
             if (!Directory.Exists(full))
             {
@@ -82,6 +82,9 @@ public static class DatasetLocator
             .List(p => p.Count(c => c == '/') <= 1 && ArchiveTree.IsSupported(p)
                        && info.ArchiveHints.Any(h => FileSet.FileName(p).Contains(h, StringComparison.OrdinalIgnoreCase)))
             .FirstOrDefault();
-        return archive == null ? null : new ArchiveTree(Path.Combine(folder, archive));
+        return archive == null ? null : Archive(info, Path.Combine(folder, archive));
     }
+
+    // Read under the dataset's own unpack limit, so a bomb named cifar-10.tar.gz stops near CIFAR-10's size.
+    private static ArchiveTree Archive(DatasetInfo info, string path) => new(path, UnpackLimit.For(info, path));
 }

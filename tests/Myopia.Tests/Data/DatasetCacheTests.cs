@@ -65,6 +65,44 @@ public class DatasetCacheTests
         Assert.True(third.FromCache);
     }
 
+    [Theory]
+    [InlineData("normalization mean")]
+    [InlineData("class names swapped")]
+    [InlineData("format")]
+    public void EditedHeaderWithAnIntactPayloadIsDetectedAndRebuilt(string edit)
+    {
+        using var temp = new TempFolder();
+        OfficialFormatFiles.WriteIdx(temp["mnist"], trainCount: 20, testCount: 5, gzip: false);
+        float[] mean;
+        using (var first = LoadMnist(temp)) mean = first.Splits.Normalization.Mean;
+        var path = OnlyCacheFile(temp);
+        var bytes = File.ReadAllBytes(path);
+        var headerLength = BitConverter.ToInt32(bytes, 12);
+        var header = System.Text.Encoding.UTF8.GetString(bytes, 16, headerLength);
+        // Each edit keeps the JSON valid and the same length, so only the checksum can notice it.
+        var edited = edit switch
+        {
+            "normalization mean" => System.Text.RegularExpressions.Regex.Replace(header, "(?i)(\"mean\":\\[0\\.)(\\d)",
+                m => m.Groups[1].Value + (m.Groups[2].Value == "9" ? "1" : "9")),
+            "class names swapped" => header.Replace("[\"0\",\"1\",", "[\"1\",\"0\","),
+            _ => header.Replace("mnist-idx", "mnist-idy"),
+        };
+        Assert.NotEqual(header, edited);
+        Assert.Equal(headerLength, System.Text.Encoding.UTF8.GetByteCount(edited));
+        System.Text.Encoding.UTF8.GetBytes(edited).CopyTo(bytes, 16);
+        File.WriteAllBytes(path, bytes);
+
+        var messages = new List<string>();
+        using var reloaded = DatasetCatalog.LoadWithSource("mnist", temp["mnist"], messages.Add, new DatasetCache(temp["cache"]));
+        Assert.False(reloaded.FromCache);
+        Assert.Contains(messages, m => m.Contains("is invalid") && m.Contains("rebuilding"));
+        Assert.Equal(mean, reloaded.Splits.Normalization.Mean);
+        Assert.Equal(IdxClassNames, reloaded.Splits.Train.ClassNames);
+        Assert.Equal("mnist-idx", reloaded.Format);
+    }
+
+    private static readonly string[] IdxClassNames = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+
     [Fact]
     public void ChangedSourceFileIsNotServedFromTheOldCache()
     {

@@ -78,4 +78,62 @@ public class IdxReaderTests
             DatasetCatalog.LoadWithSource("mnist", temp.Path, cache: new DatasetCache(temp["cache"])));
         Assert.StartsWith("train-images-idx3-ubyte.gz: ", error.Message);
     }
+
+    // ---- absurd headers and bombs ----
+
+    private static byte[] ImagesHeader(int count, int rows, int cols)
+    {
+        var header = new byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header, 2051);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), count);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(8), rows);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(12), cols);
+        return header;
+    }
+
+    [Theory]
+    [InlineData(false, 1, 100_000, 100_000, "header announces 100000x100000 images; refusing images over 16384 px per side or 67 megapixels")]
+    [InlineData(true, 1, 100_000, 100_000, "header announces 100000x100000 images; refusing images over 16384 px per side or 67 megapixels")]
+    [InlineData(true, 100_000_000, 28, 28, "header announces 100,000,000 images of 28x28 (78,400,000,016 bytes), more than one split can hold")]
+    public void AbsurdHeaderIsRefusedBeforeAllocation(bool gzip, int count, int rows, int cols, string why)
+    {
+        using var temp = new TempFolder();
+        OfficialFormatFiles.WriteIdx(temp.Path, trainCount: 2, testCount: 1, gzip);
+        File.Delete(temp["train-images-idx3-ubyte" + (gzip ? ".gz" : "")]);
+        OfficialFormatFiles.Write(temp["train-images-idx3-ubyte"], [.. ImagesHeader(count, rows, cols), .. new byte[100]], gzip);
+        var error = Assert.Throws<MyopiaException>(() =>
+            DatasetCatalog.LoadWithSource("mnist", temp.Path, cache: new DatasetCache(temp["cache"])));
+        Assert.Equal($"train-images-idx3-ubyte{(gzip ? ".gz" : "")}: {why}", error.Message);
+    }
+
+    [Fact]
+    public void GzipHoldingMoreThanItsHeaderAnnouncesIsRefusedWithoutDecompressingTheRest()
+    {
+        using var temp = new TempFolder();
+        OfficialFormatFiles.WriteIdx(temp.Path, trainCount: 2, testCount: 1, gzip: true);
+        // A valid two-image file followed by 256 MiB of zeros, streamed into the gzip.
+        using (var file = File.Create(temp["train-images-idx3-ubyte.gz"]))
+        using (var gz = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gz.Write(OfficialFormatFiles.IdxImages(2, 0, 28, 28));
+            new HostileArchives.ZeroStream(256L << 20).CopyTo(gz);
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var error = Assert.Throws<MyopiaException>(() =>
+            DatasetCatalog.LoadWithSource("mnist", temp.Path, cache: new DatasetCache(temp["cache"])));
+        Assert.Equal("train-images-idx3-ubyte.gz: holds more data than its header announces (1,584 bytes); refusing it (damaged, or a decompression bomb)", error.Message);
+        Assert.True(clock.Elapsed.TotalSeconds < 1, $"took {clock.Elapsed.TotalSeconds:N1} s: the rest was decompressed");
+    }
+
+    [Fact]
+    public void GzipWithAWrongCrcIsRefused()
+    {
+        using var temp = new TempFolder();
+        OfficialFormatFiles.WriteIdx(temp.Path, trainCount: 2, testCount: 1, gzip: true);
+        HostileArchives.FlipByte(temp["train-labels-idx1-ubyte.gz"], -8);
+        var error = Assert.Throws<MyopiaException>(() =>
+            DatasetCatalog.LoadWithSource("mnist", temp.Path, cache: new DatasetCache(temp["cache"])));
+        Assert.StartsWith("train-labels-idx1-ubyte.gz: corrupt or truncated gzip data", error.Message);
+        Assert.False(Directory.Exists(temp["cache"]) && Directory.EnumerateFiles(temp["cache"]).Any());
+    }
 }

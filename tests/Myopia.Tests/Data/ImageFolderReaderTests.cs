@@ -50,10 +50,11 @@ public class ImageFolderReaderTests
         using var temp = new TempFolder();
         OfficialFormatFiles.WriteBytes(temp["train/a/0.png"], OfficialFormatFiles.Png(0, 4, 4));
         OfficialFormatFiles.WriteBytes(temp["train/b/0.png"], OfficialFormatFiles.Png(1, 4, 4));
+        OfficialFormatFiles.WriteBytes(temp["val/a/0.png"], OfficialFormatFiles.Png(3, 4, 4));
         OfficialFormatFiles.WriteBytes(temp["val/b/0.png"], OfficialFormatFiles.Png(2, 4, 4));
         using var loaded = DatasetCatalog.LoadWithSource("imagefolder", temp.Path, cache: new DatasetCache(temp["cache"]));
-        Assert.Equal(1, loaded.Splits.Test.Count);
-        Assert.Equal([1L], DataAssert.Labels(loaded.Splits.Test));
+        Assert.Equal(2, loaded.Splits.Test.Count);
+        Assert.Equal([0L, 1L], DataAssert.Labels(loaded.Splits.Test));
     }
 
     [Fact]
@@ -61,7 +62,9 @@ public class ImageFolderReaderTests
     {
         using var temp = new TempFolder();
         OfficialFormatFiles.WriteBytes(temp["train/a/0.png"], OfficialFormatFiles.Png(3, 6, 4, grayscale: true));
+        OfficialFormatFiles.WriteBytes(temp["train/b/0.png"], OfficialFormatFiles.Png(3, 6, 4, grayscale: true));
         OfficialFormatFiles.WriteBytes(temp["test/a/0.png"], OfficialFormatFiles.Png(4, 6, 4, grayscale: true));
+        OfficialFormatFiles.WriteBytes(temp["test/b/0.png"], OfficialFormatFiles.Png(4, 6, 4, grayscale: true));
         using var loaded = DatasetCatalog.LoadWithSource("imagefolder", temp.Path, cache: new DatasetCache(temp["cache"]));
         Assert.Equal(3, loaded.Splits.Train.Channels);
         DataAssert.PixelsAre(loaded.Splits.Train, _ => 3, grayToRgb: true);
@@ -72,7 +75,9 @@ public class ImageFolderReaderTests
     {
         using var temp = new TempFolder();
         OfficialFormatFiles.WriteBytes(temp["train/a/0.jpg"], OfficialFormatFiles.Jpeg(0, 16, 16));
+        OfficialFormatFiles.WriteBytes(temp["train/b/0.jpg"], OfficialFormatFiles.Jpeg(2, 16, 16));
         OfficialFormatFiles.WriteBytes(temp["test/a/0.jpeg"], OfficialFormatFiles.Jpeg(1, 16, 16));
+        OfficialFormatFiles.WriteBytes(temp["test/b/0.jpeg"], OfficialFormatFiles.Jpeg(3, 16, 16));
         using var loaded = DatasetCatalog.LoadWithSource("imagefolder", temp.Path, cache: new DatasetCache(temp["cache"]));
         var pixels = loaded.Splits.Train.Images.data<byte>().ToArray();
         // JPEG is lossy, so compare the right reading with wrong ones: it must be much closer to the source.
@@ -99,7 +104,9 @@ public class ImageFolderReaderTests
         using var temp = new TempFolder();
         OfficialFormatFiles.WriteBytes(temp["train/a/0.png"], OfficialFormatFiles.Png(0, 8, 8));
         OfficialFormatFiles.WriteBytes(temp["train/a/1.png"], OfficialFormatFiles.Png(1, 9, 8));
+        OfficialFormatFiles.WriteBytes(temp["train/b/0.png"], OfficialFormatFiles.Png(3, 8, 8));
         OfficialFormatFiles.WriteBytes(temp["test/a/0.png"], OfficialFormatFiles.Png(2, 8, 8));
+        OfficialFormatFiles.WriteBytes(temp["test/b/0.png"], OfficialFormatFiles.Png(4, 8, 8));
         var error = Assert.Throws<MyopiaException>(() =>
             DatasetCatalog.LoadWithSource("imagefolder", temp.Path, cache: new DatasetCache(temp["cache"])));
         Assert.Equal("train/a/1.png: image is 9x8, but the others are 8x8; all images of a dataset must have the same size", error.Message);
@@ -112,7 +119,9 @@ public class ImageFolderReaderTests
         OfficialFormatFiles.WriteBytes(temp["train/a/0.png"], OfficialFormatFiles.Png(0, 8, 8));
         var truncated = OfficialFormatFiles.Jpeg(1, 8, 8);
         OfficialFormatFiles.WriteBytes(temp["train/a/1.jpg"], truncated[..(truncated.Length / 2)]);
+        OfficialFormatFiles.WriteBytes(temp["train/b/0.png"], OfficialFormatFiles.Png(3, 8, 8));
         OfficialFormatFiles.WriteBytes(temp["test/a/0.png"], OfficialFormatFiles.Png(2, 8, 8));
+        OfficialFormatFiles.WriteBytes(temp["test/b/0.png"], OfficialFormatFiles.Png(4, 8, 8));
         var error = Assert.Throws<MyopiaException>(() =>
             DatasetCatalog.LoadWithSource("imagefolder", temp.Path, cache: new DatasetCache(temp["cache"])));
         Assert.StartsWith("train/a/1.jpg: ", error.Message);
@@ -122,11 +131,10 @@ public class ImageFolderReaderTests
     public void TestClassMissingFromTrainIsRejected()
     {
         using var temp = new TempFolder();
-        OfficialFormatFiles.WriteBytes(temp["train/a/0.png"], OfficialFormatFiles.Png(0, 4, 4));
-        OfficialFormatFiles.WriteBytes(temp["test/b/0.png"], OfficialFormatFiles.Png(1, 4, 4));
+        WriteImages(temp, "train/a/0.png", "train/b/0.png", "test/a/0.png", "test/b/0.png", "test/c/0.png");
         var error = Assert.Throws<MyopiaException>(() =>
             DatasetCatalog.LoadWithSource("imagefolder", temp.Path, cache: new DatasetCache(temp["cache"])));
-        Assert.Contains("class folder 'b' does not exist", error.Message);
+        Assert.Contains("class folder 'c' does not exist", error.Message);
     }
 
     [Fact]
@@ -138,5 +146,114 @@ public class ImageFolderReaderTests
         var error = Assert.Throws<MyopiaException>(() =>
             DatasetCatalog.LoadWithSource("cifar10", temp.Path, cache: new DatasetCache(temp["cache"])));
         Assert.Contains("has 1 class folders, expected 10", error.Message);
+    }
+
+    // ---- trees that would silently train a different task ----
+
+    private static void WriteImages(TempFolder temp, params string[] paths)
+    {
+        for (var i = 0; i < paths.Length; i++)
+            OfficialFormatFiles.WriteBytes(temp["data/" + paths[i]], OfficialFormatFiles.Png(i, 4, 4));
+    }
+
+    private static MyopiaException LoadFails(string source, TempFolder temp) =>
+        Assert.Throws<MyopiaException>(() => DatasetCatalog.LoadWithSource("imagefolder", source, cache: new DatasetCache(temp["cache"])));
+
+    private static readonly string[] TwoClasses = ["train/a/0.png", "train/b/0.png", "test/a/0.png", "test/b/0.png"];
+
+    [Theory]
+    [InlineData("folder", "train")]
+    [InlineData("folder", "test")]
+    [InlineData("tar.gz", "train")]
+    [InlineData("zip", "test")]
+    [InlineData("./tar.gz", "test")] // as written by 'tar czf data.tar.gz .'
+    public void EmptyClassFolderIsRefusedNamingIt(string source, string split)
+    {
+        using var temp = new TempFolder();
+        var top = source.StartsWith("./") ? "./data/" : "data/";
+        var entries = TwoClasses.Select((p, i) => new HostileArchives.Entry(top + p, OfficialFormatFiles.Png(i, 4, 4)))
+            .Append(new HostileArchives.Entry($"{top}{split}/c", null)).ToList();
+        var path = source == "folder" ? temp["tree"] : temp["data." + source.TrimStart('.', '/')];
+        if (source == "folder")
+            foreach (var e in entries)
+                if (e.Data == null) Directory.CreateDirectory(Path.Combine(path, e.Name));
+                else OfficialFormatFiles.WriteBytes(Path.Combine(path, e.Name), e.Data);
+        else if (source == "zip") HostileArchives.Zip(path, entries);
+        else HostileArchives.Tar(path, entries);
+        var error = LoadFails(path, temp);
+        // A folder is narrowed to the dataset's root; an archive names paths from its top.
+        var (origin, folder) = source == "folder" ? (temp["tree/data"], $"{split}/c/") : (path, $"{top}{split}/c/");
+        Assert.Equal($"{origin}: class folder {folder} holds no images (.jpg, .jpeg, .png); add its images or remove it", error.Message);
+    }
+
+    [Fact]
+    public void ClassFolderHoldingOnlyOtherFilesIsRefused()
+    {
+        using var temp = new TempFolder();
+        WriteImages(temp, TwoClasses);
+        OfficialFormatFiles.WriteText(temp["data/train/c/readme.txt"], "images were never added");
+        Assert.Contains("class folder train/c/ holds no images", LoadFails(temp["data"], temp).Message);
+    }
+
+    [Fact]
+    public void HiddenFolderIsNotAClass()
+    {
+        using var temp = new TempFolder();
+        WriteImages(temp, TwoClasses);
+        Directory.CreateDirectory(temp["data/train/.ipynb_checkpoints"]);
+        using var loaded = DatasetCatalog.LoadWithSource("imagefolder", temp["data"], cache: new DatasetCache(temp["cache"]));
+        Assert.Equal(["a", "b"], loaded.Splits.Train.ClassNames);
+    }
+
+    [Fact]
+    public void EmptyClassFolderAddedAfterCachingIsStillRefused()
+    {
+        using var temp = new TempFolder();
+        WriteImages(temp, TwoClasses);
+        DatasetCatalog.LoadWithSource("imagefolder", temp["data"], cache: new DatasetCache(temp["cache"])).Dispose();
+        Directory.CreateDirectory(temp["data/test/c"]);
+        Assert.Contains("class folder test/c/ holds no images", LoadFails(temp["data"], temp).Message);
+    }
+
+    [Fact]
+    public void SingleClassIsRefused()
+    {
+        using var temp = new TempFolder();
+        WriteImages(temp, "train/only/0.png", "train/only/1.png", "test/only/0.png");
+        Assert.EndsWith("train/ has one class folder ('only'); a classifier needs at least two", LoadFails(temp["data"], temp).Message);
+    }
+
+    [Fact]
+    public void ClassWithTrainImagesButNoTestFolderIsRefused()
+    {
+        using var temp = new TempFolder();
+        WriteImages(temp, "train/a/0.png", "train/b/0.png", "train/c/0.png", "test/a/0.png", "test/b/0.png");
+        Assert.EndsWith("class 'c' has train images but no folder in test/; every class must be in both splits", LoadFails(temp["data"], temp).Message);
+    }
+
+    // ---- absurd image headers ----
+
+    [Theory]
+    [InlineData(100_000, 100_000)]
+    [InlineData(20_000, 4)]
+    [InlineData(10_000, 10_000)] // each side allowed, too many pixels
+    public void PngClaimingAnAbsurdSizeIsRefusedBeforeDecoding(int width, int height)
+    {
+        using var temp = new TempFolder();
+        WriteImages(temp, "train/b/0.png", "test/a/0.png", "test/b/0.png");
+        // First in order, so its size is the one every image is checked against.
+        OfficialFormatFiles.WriteBytes(temp["data/train/a/0.png"], CraftedImages.PngHeaderOnly(width, height));
+        var error = LoadFails(temp["data"], temp);
+        Assert.Equal($"train/a/0.png: header claims {width}x{height} pixels; refusing images over 16384 px per side or 67 megapixels (damaged or hostile file?)", error.Message);
+    }
+
+    [Fact]
+    public void JpegClaimingAnAbsurdSizeIsRefusedBeforeDecoding()
+    {
+        using var temp = new TempFolder();
+        WriteImages(temp, "train/b/0.png", "test/a/0.png", "test/b/0.png");
+        OfficialFormatFiles.WriteBytes(temp["data/train/a/0.jpg"], CraftedImages.JpegClaiming(OfficialFormatFiles.Jpeg(0, 8, 8), 60_000, 60_000));
+        var error = LoadFails(temp["data"], temp);
+        Assert.StartsWith("train/a/0.jpg: header claims 60000x60000 pixels; refusing", error.Message);
     }
 }

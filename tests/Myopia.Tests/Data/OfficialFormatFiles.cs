@@ -170,10 +170,10 @@ public static class OfficialFormatFiles
     }
 
     /// <summary>Packs a folder into a .tar.gz with paths relative to <paramref name="folder"/>, under <paramref name="prefix"/>.</summary>
-    public static void TarGz(string folder, string archive, string prefix = "")
+    public static void TarGz(string folder, string archive, string prefix = "", CompressionLevel level = CompressionLevel.Fastest)
     {
         using var file = File.Create(archive);
-        using var gzip = new GZipStream(file, CompressionLevel.Fastest);
+        using var gzip = new GZipStream(file, level);
         using var tar = new TarWriter(gzip, TarEntryFormat.Pax);
         foreach (var path in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             tar.WriteEntry(path, prefix + Path.GetRelativePath(folder, path).Replace('\\', '/'));

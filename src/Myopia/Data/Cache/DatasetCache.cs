@@ -12,15 +12,18 @@ namespace Myopia.Data.Cache;
 /// Decoded datasets stored as raw uint8 N x C x H x W tensors on disk, so images are decoded once.
 /// A file is keyed by its source (path, size, time, format version; see <see cref="DatasetLoader"/>),
 /// written atomically, and verified on every load (magic, version, key, exact length, trailer,
-/// checksum); a file failing any check is deleted and rebuilt, never trusted.
+/// checksum over header and payload); a file failing any check is deleted and rebuilt, never trusted.
 /// </summary>
 /// <remarks>
 /// Layout: "MYOPIADC", int32 version, int32 header length, UTF-8 JSON header, then per split the
-/// pixels and int64 little-endian labels (train, test), then a uint64 checksum of the payload and "MYOPIEND".
+/// pixels and int64 little-endian labels (train, test), then a uint64 checksum of everything before it and "MYOPIEND".
+/// The header is inside the checksum because its values (normalization, class names, shapes) are
+/// used as they are: an edited mean or a swapped class name would otherwise pass unnoticed.
 /// </remarks>
 public sealed class DatasetCache(string directory)
 {
-    public const int FormatVersion = 1;
+    // Version 2: the checksum also covers the magic, version and header (version 1 covered the payload only).
+    public const int FormatVersion = 2;
     private static readonly byte[] Magic = "MYOPIADC"u8.ToArray();
     private static readonly byte[] EndMagic = "MYOPIEND"u8.ToArray();
 
@@ -73,6 +76,8 @@ public sealed class DatasetCache(string directory)
                 stream.Write(int32);
                 stream.Write(headerBytes);
                 var checksum = new CacheChecksum();
+                checksum.Add(Prefix(headerBytes.Length));
+                checksum.Add(headerBytes);
                 foreach (var split in new[] { data.Train, data.Test })
                 {
                     checksum.Add(split.Pixels);
@@ -146,6 +151,8 @@ public sealed class DatasetCache(string directory)
         if (fileLength != expected) throw new CorruptCacheException($"{fileLength:N0} bytes, expected {expected:N0}");
 
         var checksum = new CacheChecksum();
+        checksum.Add(prefix);
+        checksum.Add(headerBytes);
         var train = ReadSplit(stream, header.Dataset, header.Train, header.ClassNames, checksum);
         ImageDataset test;
         try
@@ -196,6 +203,16 @@ public sealed class DatasetCache(string directory)
             labels.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The 16 bytes before the header: magic, version, header length.</summary>
+    private static byte[] Prefix(int headerLength)
+    {
+        var prefix = new byte[16];
+        Magic.CopyTo(prefix, 0);
+        BinaryPrimitives.WriteInt32LittleEndian(prefix.AsSpan(8), FormatVersion);
+        BinaryPrimitives.WriteInt32LittleEndian(prefix.AsSpan(12), headerLength);
+        return prefix;
     }
 
     private static SplitHeader Split(DecodedImages images) => new(images.Count, images.Channels, images.Height, images.Width);

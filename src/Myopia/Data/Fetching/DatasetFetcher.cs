@@ -1,3 +1,5 @@
+using Myopia.Data.Sources;
+
 namespace Myopia.Data.Fetching;
 
 /// <summary>
@@ -63,7 +65,7 @@ public sealed class DatasetFetcher(HttpClient? client = null)
             if (extract && SafeExtractor.IsArchive(result.Path))
             {
                 log?.Invoke($"extracting {file.FileName} into {target}");
-                extracted.AddRange(SafeExtractor.Extract(result.Path, target));
+                extracted.AddRange(SafeExtractor.Extract(result.Path, target, UnpackLimit.For(DatasetCatalog.Find(dataset), result.Path)));
             }
         }
         return new FetchResult(dataset, target, fetched, extracted);

@@ -20,6 +20,9 @@ internal static class CifarRecordReader
                 throw new MyopiaException($"{name}: {bytes.Length:N0} bytes is not a whole number of {recordBytes}-byte records");
             total += bytes.Length / recordBytes;
         }
+        // Each file fits in memory, but several together may not fit one split's array: say so before allocating.
+        if ((long)total * PixelBytes > Array.MaxLength)
+            throw new MyopiaException($"{string.Join(", ", files.Select(f => f.Name))}: {total:N0} records of 3x32x32 need {(long)total * PixelBytes / 1e9:N1} GB, more than one in-memory split can hold");
         var pixels = new byte[(long)total * PixelBytes];
         var labels = new int[total];
         var index = 0;

@@ -49,7 +49,7 @@ public sealed class IdxReader(string format, IReadOnlyList<string> classNames) :
                            .OrderBy(p => p.EndsWith(".gz", StringComparison.Ordinal)).FirstOrDefault()
                        ?? throw new MyopiaException($"{files.Origin}: {root}{canonical}[.gz] is missing");
             var name = RootFinder.FileName(path);
-            return (name, Decompress(name, files[path]));
+            return (name, Contents(name, files[path], images: canonical.Contains("-images-", StringComparison.Ordinal)));
         }
         var train = ReadSplit(Find(FileNames[0]), Find(FileNames[1]));
         var test = ReadSplit(Find(FileNames[2]), Find(FileNames[3]));
@@ -76,40 +76,72 @@ public sealed class IdxReader(string format, IReadOnlyList<string> classNames) :
 
     private static (int Count, int Rows, int Cols) ImagesHeader(string name, byte[] bytes)
     {
-        if (bytes.Length >= 4 && BinaryPrimitives.ReadInt32BigEndian(bytes) is var magic && magic != ImagesMagic)
-            throw new MyopiaException($"{name}: magic number {magic}, expected {ImagesMagic} (IDX uint8 images)");
-        if (bytes.Length < 16) throw new MyopiaException($"{name}: {bytes.Length} bytes is too short for an IDX image header (16 bytes)");
-        var count = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
-        var rows = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(8));
-        var cols = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(12));
-        if (count <= 0 || rows <= 0 || cols <= 0)
-            throw new MyopiaException($"{name}: impossible header (count {count}, rows {rows}, cols {cols})");
-        var expected = 16L + (long)count * rows * cols;
+        var (count, rows, cols, expected) = AnnouncedImages(name, bytes);
         if (bytes.Length != expected)
             throw new MyopiaException($"{name}: {bytes.Length:N0} bytes, but the header announces {count:N0} images of {rows}x{cols} ({expected:N0} bytes)");
         return (count, rows, cols);
     }
 
+    /// <summary>What an image file's header announces, refused when impossible or absurd (checked before anything is allocated).</summary>
+    private static (int Count, int Rows, int Cols, long Length) AnnouncedImages(string name, ReadOnlySpan<byte> header)
+    {
+        if (header.Length >= 4 && BinaryPrimitives.ReadInt32BigEndian(header) is var magic && magic != ImagesMagic)
+            throw new MyopiaException($"{name}: magic number {magic}, expected {ImagesMagic} (IDX uint8 images)");
+        if (header.Length < 16) throw new MyopiaException($"{name}: {header.Length} bytes is too short for an IDX image header (16 bytes)");
+        var count = BinaryPrimitives.ReadInt32BigEndian(header[4..]);
+        var rows = BinaryPrimitives.ReadInt32BigEndian(header[8..]);
+        var cols = BinaryPrimitives.ReadInt32BigEndian(header[12..]);
+        if (count <= 0 || rows <= 0 || cols <= 0)
+            throw new MyopiaException($"{name}: impossible header (count {count}, rows {rows}, cols {cols})");
+        if (rows > ImageDecoder.MaxSide || cols > ImageDecoder.MaxSide || (long)rows * cols > ImageDecoder.MaxPixels)
+            throw new MyopiaException($"{name}: header announces {rows}x{cols} images; refusing images over {ImageDecoder.MaxSide} px per side or {ImageDecoder.MaxPixels / 1e6:N0} megapixels");
+        var expected = 16L + (long)count * rows * cols;
+        if (expected > Array.MaxLength)
+            throw new MyopiaException($"{name}: header announces {count:N0} images of {rows}x{cols} ({expected:N0} bytes), more than one split can hold");
+        return (count, rows, cols, expected);
+    }
+
     private static int LabelsHeader(string name, byte[] bytes)
     {
-        if (bytes.Length >= 4 && BinaryPrimitives.ReadInt32BigEndian(bytes) is var magic && magic != LabelsMagic)
-            throw new MyopiaException($"{name}: magic number {magic}, expected {LabelsMagic} (IDX uint8 labels)");
-        if (bytes.Length < 8) throw new MyopiaException($"{name}: {bytes.Length} bytes is too short for an IDX label header (8 bytes)");
-        var count = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
-        if (count <= 0 || bytes.Length != 8L + count)
+        var count = AnnouncedLabels(name, bytes);
+        if (bytes.Length != 8L + count)
             throw new MyopiaException($"{name}: {bytes.Length:N0} bytes, but the header announces {count:N0} labels ({8L + count:N0} bytes)");
         return count;
     }
 
-    private static byte[] Decompress(string name, byte[] bytes)
+    private static int AnnouncedLabels(string name, ReadOnlySpan<byte> header)
+    {
+        if (header.Length >= 4 && BinaryPrimitives.ReadInt32BigEndian(header) is var magic && magic != LabelsMagic)
+            throw new MyopiaException($"{name}: magic number {magic}, expected {LabelsMagic} (IDX uint8 labels)");
+        if (header.Length < 8) throw new MyopiaException($"{name}: {header.Length} bytes is too short for an IDX label header (8 bytes)");
+        var count = BinaryPrimitives.ReadInt32BigEndian(header[4..]);
+        if (count <= 0 || count > Array.MaxLength - 8)
+            throw new MyopiaException($"{name}: impossible header ({count:N0} labels)");
+        return count;
+    }
+
+    /// <summary>
+    /// A file's IDX bytes: raw files as they are; gzip files decompressed to exactly the length their
+    /// header announces, never more. Decompressing blindly would let a small .gz of zeros fill memory
+    /// (a decompression bomb) before the header could be compared with anything.
+    /// </summary>
+    private static byte[] Contents(string name, byte[] bytes, bool images)
     {
         if (bytes.Length < 2 || bytes[0] != 0x1f || bytes[1] != 0x8b) return bytes;
         try
         {
             using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-            using var output = new MemoryStream();
-            gzip.CopyTo(output);
-            return output.ToArray();
+            var header = new byte[images ? 16 : 8];
+            var headerRead = gzip.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+            if (headerRead < header.Length) return header[..headerRead]; // too short: the header checks say so
+            var length = images ? AnnouncedImages(name, header).Length : 8L + AnnouncedLabels(name, header);
+            var contents = new byte[length];
+            header.CopyTo(contents, 0);
+            var read = header.Length + gzip.ReadAtLeast(contents.AsSpan(header.Length), contents.Length - header.Length, throwOnEndOfStream: false);
+            if (read < length) return contents[..read]; // short: the header checks name both lengths
+            if (gzip.ReadByte() >= 0)
+                throw new MyopiaException($"{name}: holds more data than its header announces ({length:N0} bytes); refusing it (damaged, or a decompression bomb)");
+            return contents;
         }
         catch (InvalidDataException e)
         {

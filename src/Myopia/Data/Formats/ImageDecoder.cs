@@ -12,6 +12,14 @@ public static class ImageDecoder
 {
     public const int Channels = 3;
 
+    /// <summary>
+    /// The largest side accepted, and the most pixels per image: a header is only a claim, and a
+    /// 100-byte PNG can claim 100000x100000, which would be allocated before a single pixel is read.
+    /// Larger than any dataset image this lab uses; the whole split must also fit one array.
+    /// </summary>
+    public const int MaxSide = 16384;
+    public const long MaxPixels = 1L << 26;
+
     public static bool IsImageFile(string path)
     {
         var dot = path.LastIndexOf('.');
@@ -70,10 +78,14 @@ public static class ImageDecoder
         return (planar, height, width);
     }
 
+    /// <summary>The size an image's header claims (nothing is decoded), refused when absurd.</summary>
     private static (int Width, int Height) Size(string name, byte[] bytes)
     {
         using var codec = OpenCodec(name, bytes);
-        return (codec.Info.Width, codec.Info.Height);
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        if (width <= 0 || height <= 0 || width > MaxSide || height > MaxSide || (long)width * height > MaxPixels)
+            throw new MyopiaException($"{name}: header claims {width}x{height} pixels; refusing images over {MaxSide} px per side or {MaxPixels / 1e6:N0} megapixels (damaged or hostile file?)");
+        return (width, height);
     }
 
     private static SKCodec OpenCodec(string name, byte[] bytes)

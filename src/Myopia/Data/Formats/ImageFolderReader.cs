@@ -6,6 +6,9 @@ namespace Myopia.Data.Formats;
 /// The ImageFolder convention: <c>&lt;root&gt;/{train,test|val}/&lt;class&gt;/&lt;image&gt;</c>, class index =
 /// position of the class folder in ordinal (byte-wise) sorted order, images in ordinal name order
 /// within a class. JPEG and PNG, decoded to RGB; every image must have the same size.
+/// A tree that would train or score a different task than it seems to is refused, not trimmed:
+/// a class folder without images, a single class, or a class present in only one split (a
+/// silently dropped class shifts every later class index and the chance level).
 /// </summary>
 public sealed class ImageFolderReader(string format = "imagefolder", int? expectedClasses = null) : IDatasetReader
 {
@@ -43,14 +46,30 @@ public sealed class ImageFolderReader(string format = "imagefolder", int? expect
         var train = Collect(files, root + "train/");
         var testSplit = TestSplits.First(s => Collect(files, root + s + "/").Count > 0);
         var test = Collect(files, root + testSplit + "/");
+        RefuseEmptyClassFolders(files, root + "train/", train);
+        RefuseEmptyClassFolders(files, root + testSplit + "/", test);
         var classes = train.Select(f => f.Class).Distinct().Order(StringComparer.Ordinal).ToList();
         if (expectedClasses is { } k && classes.Count != k)
             throw new MyopiaException($"{files.Origin}: {root}train/ has {classes.Count} class folders, expected {k}");
+        if (classes.Count < 2)
+            throw new MyopiaException($"{files.Origin}: {root}train/ has one class folder ('{classes[0]}'); a classifier needs at least two");
         var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
         foreach (var f in test.Where(f => !index.ContainsKey(f.Class)))
             throw new MyopiaException($"{files.Origin}: {f.Path}: class folder '{f.Class}' does not exist in {root}train/");
+        var tested = test.Select(f => f.Class).ToHashSet(StringComparer.Ordinal);
+        foreach (var missing in classes.Where(c => !tested.Contains(c)))
+            throw new MyopiaException($"{files.Origin}: class '{missing}' has train images but no folder in {root}{testSplit}/; every class must be in both splits");
         log?.Invoke($"decoding {train.Count:N0} train and {test.Count:N0} {testSplit} images ({classes.Count} classes) from {files.Origin}");
         return new DecodedDataset(Format, Decode(files, train, index, log), Decode(files, test, index, log), classes);
+    }
+
+    // Hidden folders (.ipynb_checkpoints, .DS_Store's kin) are tools' litter, not classes.
+    private static void RefuseEmptyClassFolders(FileSet files, string splitFolder, List<(string Path, string Class)> images)
+    {
+        var withImages = images.Select(i => i.Class).ToHashSet(StringComparer.Ordinal);
+        foreach (var folder in files.SubfolderNames(splitFolder).Where(f => !f.StartsWith('.')))
+            if (!withImages.Contains(folder))
+                throw new MyopiaException($"{files.Origin}: class folder {splitFolder}{folder}/ holds no images (.jpg, .jpeg, .png); add its images or remove it");
     }
 
     private static List<(string Path, string Class)> Collect(FileSet files, string splitFolder) =>

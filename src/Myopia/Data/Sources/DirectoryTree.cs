@@ -15,6 +15,9 @@ public sealed class DirectoryTree(string root) : FileTree
         var text = new StringBuilder(Location).Append('\n');
         foreach (var (relative, info) in Wanted(wanted))
             text.Append(relative).Append('|').Append(info.Length).Append('|').Append(info.LastWriteTimeUtc.Ticks).Append('\n');
+        // Folders too: an empty class folder added after caching must still be reported, not served from the cache.
+        foreach (var folder in Folders().Order(StringComparer.Ordinal))
+            text.Append(folder).Append("/\n");
         return "dir:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
@@ -25,16 +28,21 @@ public sealed class DirectoryTree(string root) : FileTree
         // Thousands of small image files: reading them in parallel hides per-file latency.
         ParallelWork.Run(() => Parallel.ForEach(list, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount) },
             item => files[item.Relative] = File.ReadAllBytes(item.Info.FullName)));
-        return new FileSet(Location, files);
+        return new FileSet(Location, files, Folders());
     }
 
     /// <summary>The wanted files' relative paths, in ordinal order (a cheap listing: nothing is read).</summary>
     public IReadOnlyList<string> List(Func<string, bool> wanted) => Wanted(wanted).Select(f => f.Relative).ToList();
 
+    // Hidden folders are skipped like hidden files: .ipynb_checkpoints is not a class.
+    private IEnumerable<string> Folders() =>
+        new DirectoryInfo(Location).EnumerateDirectories("*", Options).Select(d => Normalize(Path.GetRelativePath(Location, d.FullName)));
+
+    private static readonly EnumerationOptions Options = new() { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden };
+
     private List<(string Relative, FileInfo Info)> Wanted(Func<string, bool> wanted)
     {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden };
-        return new DirectoryInfo(Location).EnumerateFiles("*", options)
+        return new DirectoryInfo(Location).EnumerateFiles("*", Options)
             .Select(f => (Relative: Normalize(Path.GetRelativePath(Location, f.FullName)), Info: f))
             .Where(f => wanted(f.Relative))
             .OrderBy(f => f.Relative, StringComparer.Ordinal)

@@ -3,17 +3,34 @@ namespace Myopia.Data.Sources;
 /// <summary>
 /// Files read from a <see cref="FileTree"/>, keyed by relative path ('/' separators, ordinal).
 /// <see cref="Origin"/> names the folder or archive, so error messages can say where a file came from.
+/// <see cref="Folders"/> also holds folders without any wanted file, so an empty class folder is seen, not lost.
 /// </summary>
 public sealed class FileSet
 {
     private readonly Dictionary<string, byte[]> files;
 
-    public FileSet(string origin, IReadOnlyDictionary<string, byte[]> files)
+    /// <param name="folders">Every folder of the tree (no trailing '/'); the wanted files' folders are always included.</param>
+    public FileSet(string origin, IReadOnlyDictionary<string, byte[]> files, IEnumerable<string>? folders = null)
     {
         Origin = origin;
         this.files = new Dictionary<string, byte[]>(files, StringComparer.Ordinal);
         Paths = this.files.Keys.Order(StringComparer.Ordinal).ToList();
+        var all = new HashSet<string>(folders ?? [], StringComparer.Ordinal);
+        foreach (var path in Paths)
+            for (var slash = path.IndexOf('/'); slash >= 0; slash = path.IndexOf('/', slash + 1))
+                all.Add(path[..slash]);
+        Folders = all;
     }
+
+    /// <summary>Every folder, relative, '/' separators, no trailing '/'.</summary>
+    public IReadOnlySet<string> Folders { get; }
+
+    /// <summary>The names of the folders directly inside <paramref name="folder"/> ("" or "a/b/"), in ordinal order.</summary>
+    public IReadOnlyList<string> SubfolderNames(string folder) =>
+        Folders.Where(f => f.StartsWith(folder, StringComparison.Ordinal) && f.Length > folder.Length && f.IndexOf('/', folder.Length) < 0)
+            .Select(f => f[folder.Length..])
+            .Order(StringComparer.Ordinal)
+            .ToList();
 
     public string Origin { get; }
 
