@@ -113,7 +113,8 @@ public sealed class PyTorchToMyopiaTests(PyTorchToMyopiaTests.References referen
         Assert.Equal(expected.shape, actual.shape);
         // Logits that barely vary would make the comparison meaningless.
         Assert.True(expected.std().item<float>() > 1e-2, $"reference logits are nearly constant (std {expected.std().item<float>()})");
-        var tolerance = Tolerance * Math.Max(1.0, expected.abs().max().item<float>());
+        // Absolute, as the issue states it: measured 5e-5 for resnet50 (logits up to 50), 1e-6 for resnet18, 4e-7 for vgg16_bn.
+        var tolerance = Tolerance;
         var difference = (expected - actual).abs().max().item<float>();
         log?.Invoke($"max |logit difference| {difference:G3} at logit scale {expected.abs().max().item<float>():G3} (tolerance {tolerance:G3})");
         Assert.True(difference <= tolerance, $"logits differ from PyTorch's by up to {difference:G3} (tolerance {tolerance:G3})");
