@@ -50,7 +50,7 @@ public sealed record ModelInfo(string Name, string Description, bool IsSpatial, 
         if (side < minimum)
         {
             string variant = (stem is { } s && Stems.Count > 0 ? $" with the {StemNames.Name(s)} stem" : "") + (antialias > 1 ? $" antialiased ({antialias})" : "");
-            throw new MyopiaException($"{what} {side} is too small for {Name}{variant}: its smallest input is {minimum}x{minimum} pixels");
+            throw new MyopiaException($"{what} {side} is too small for {Name}{variant}: the smallest input (tile) it accepts is {minimum}x{minimum} pixels");
         }
     }
 

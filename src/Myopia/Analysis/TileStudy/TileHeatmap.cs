@@ -51,6 +51,9 @@ public sealed class TileHeatmap(Classifier classifier, TileHeatmapOptions option
     {
         if (options.Tile < 1) throw new MyopiaException($"tile must be positive, got {options.Tile}");
         if (options.Stride < 1) throw new MyopiaException($"stride must be >= 1, got {options.Stride}");
+        if (options.Tile > images.Height || options.Tile > images.Width)
+            throw new MyopiaException($"tile {options.Tile}x{options.Tile} is larger than the {images.Height}x{images.Width} images");
+        classifier.CheckInputSide(options.Tile, options.Tile, "tile");
         int s = options.Stride, h = images.Height, w = images.Width;
         // Enough coarse samples that the last one reaches the last pixel; the extra tiles (centred
         // past the border) need extra zero padding below and to the right.
