@@ -113,7 +113,17 @@ public static class DataCommand
         var name = new Argument<string>("dataset") { Description = "the dataset to download (see 'myopia data list')" };
         var dest = new Option<string?>("--dest") { Description = "folder to download and extract into (default: $MYOPIA_DATA/NAME or ~/.myopia/data/NAME)" };
         var url = new Option<string?>("--url") { Description = "download from this URL instead (a mirror); for multi-file sets, the base URL the file names are appended to" };
+        url.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } u && !(Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0))
+                r.AddError($"--url must be an http:// or https:// address, got '{u}'");
+        });
         var md5 = new Option<string?>("--md5") { Description = "expected MD5 of a single-archive download, replacing the official one (use with --url for a different file)" };
+        md5.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } m && !(m.Length == 32 && m.All(Uri.IsHexDigit)))
+                r.AddError($"--md5 must be 32 hexadecimal digits, got '{m}'");
+        });
         var noExtract = new Option<bool>("--no-extract") { Description = "keep the archive as it is (the loaders read .tar.gz/.zip directly)" };
         var json = CommonOptions.Json();
         var command = new Command("fetch", "download a dataset's official files, verify their MD5 and extract them safely (resumes partial downloads)");

@@ -18,13 +18,13 @@ public static class HeatmapCommand
         var dataDir = CommonOptions.DataDir();
         var tile = CommonOptions.Tile();
         tile.Description = "tile side T (default: the model's training tile, else 8)";
-        var stride = new Option<int>("--stride") { Description = "compute every s-th pixel and upsample", DefaultValueFactory = _ => 1 };
-        var count = new Option<int>("--test-limit", "--count") { Description = "number of test images (spread over the test set)", DefaultValueFactory = _ => 8 };
+        var stride = new Option<int>("--stride") { Description = "compute every s-th pixel and upsample", DefaultValueFactory = _ => 1 }.AtLeast(1);
+        var count = new Option<int>("--test-limit", "--count") { Description = "number of test images (spread over the test set)", DefaultValueFactory = _ => 8 }.AtLeast(1);
         var indices = new Option<string?>("--indices", "--images") { Description = "comma-separated test image indices (instead of --test-limit)" };
         var ofClasses = new Option<string?>("--of-classes") { Description = "pick the --test-limit images among these true classes (names or indices, comma-separated), shared evenly, e.g. airplane,automobile" };
         var target = new Option<string>("--target") { Description = "class of interest: predicted, label or class", DefaultValueFactory = _ => "predicted" };
         target.AcceptOnlyFromAmong("predicted", "label", "class");
-        var cls = new Option<int?>("--class") { Description = "class index for --target class (also the probability map's class)" };
+        var cls = new Option<int?>("--class") { Description = "class index for --target class (also the probability map's class)" }.AtLeast(0);
         var mode = new Option<string>("--mode") { Description = "exact, dense or both (dense needs a global-average-pooling model)", DefaultValueFactory = _ => "exact" };
         mode.AcceptOnlyFromAmong("exact", "dense", "both");
         var output = CommonOptions.Out();
