@@ -162,10 +162,20 @@ public static class SweepCommand
     {
         int eq = text.IndexOf('=');
         if (eq <= 0) throw new MyopiaException($"--axis takes NAME=V1,V2,..., got '{text}'");
+        if (text[(eq + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries).Length == 0) throw new MyopiaException($"--axis {text[..eq]} has no values");
         var values = text[(eq + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(v => JsonDocument.Parse(double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out _) || v is "true" or "false" ? v : JsonSerializer.Serialize(v)).RootElement.Clone())
+            .Select(v => JsonDocument.Parse(IsJsonLiteral(v) ? v : JsonSerializer.Serialize(v)).RootElement.Clone())
             .ToArray();
         return (text[..eq].Trim(), values);
+    }
+
+    // A number JSON can hold as it is written ("nan" and "1e999" are not), or true/false; anything else is a string.
+    private static bool IsJsonLiteral(string v)
+    {
+        if (v is "true" or "false") return true;
+        if (!double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d)) return false;
+        try { using var _ = JsonDocument.Parse(v); return true; }
+        catch (JsonException) { return false; }
     }
 
     private static void Show(SweepResult result)

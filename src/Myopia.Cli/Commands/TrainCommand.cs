@@ -72,6 +72,7 @@ public static class TrainCommand
             if (parse.GetValue(config) is { } configPath)
                 options = ReadConfig(configPath) with { Threads = options.Threads, Device = options.Device };
             options.Validate(); // before the run folder is made
+            if (!parse.GetValue(resume)) Data.DatasetCatalog.EnsureAvailable(options.Data, options.DataDir);
             CommonOptions.ApplyThreads(options.Threads);
             var outDir = OutputFolder.Resolve(parse.GetValue(output) ?? DefaultRunDir(options), "train");
             var result = Train(options, outDir, parse.GetValue(resume), "myopia " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)));
