@@ -16,7 +16,7 @@ public static class CliRunner
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            Console.Error.WriteLine($"error: {parse.Errors[0].Message}");
+            Console.Error.WriteLine($"error: {OneLine(parse.Errors[0].Message)}");
             return UsageError;
         }
         try
@@ -29,6 +29,10 @@ public static class CliRunner
             return UsageError;
         }
     }
+
+    // System.CommandLine lists allowed values one per line; the contract is one error line.
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>The one-line message for an error caused by input, or null for a bug.</summary>
     private static string? UserFacing(Exception e) => e switch

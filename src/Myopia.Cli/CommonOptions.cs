@@ -30,7 +30,7 @@ public static class CommonOptions
         if (defaultValue is { } value) option.DefaultValueFactory = _ => value;
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is < 1 and var n)
+            if (OptionRules.Value<int?>(result) is < 1 and var n)
                 result.AddError($"--test-limit must be at least 1, got {n} (omit it to use every image)");
         });
         return option;
@@ -42,7 +42,7 @@ public static class CommonOptions
         var option = new Option<int?>("--train-limit") { Description = "use only N training images (a fixed random subset, the same in every run)" };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is < 1 and var n)
+            if (OptionRules.Value<int?>(result) is < 1 and var n)
                 result.AddError($"--train-limit must be at least 1, got {n} (omit it to use every image)");
         });
         return option;
@@ -111,7 +111,7 @@ public static class CommonOptions
         };
         option.Validators.Add(result =>
         {
-            if (ThreadsProblem(result.GetValueOrDefault<int>()) is { } problem) result.AddError(problem);
+            if (ThreadsProblem(OptionRules.Value<int>(result)) is { } problem) result.AddError(problem);
         });
         return option;
     }

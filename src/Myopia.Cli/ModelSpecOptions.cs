@@ -41,7 +41,7 @@ public sealed class ModelSpecOptions
     {
         antialias.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is { } a && a is < 0 or > ModelOptions.MaxFilterSize)
+            if (OptionRules.Value<int?>(r) is { } a && a is < 0 or > ModelOptions.MaxFilterSize)
                 r.AddError($"--antialias must be 0 (none) or a filter size 1..{ModelOptions.MaxFilterSize}, got {a}");
         });
         if (asArgument) command.Arguments.Add(modelArgument);

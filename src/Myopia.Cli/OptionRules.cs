@@ -9,11 +9,21 @@ namespace Myopia.Cli;
 /// </summary>
 public static class OptionRules
 {
+    /// <summary>
+    /// The option's value, or default when it could not be converted (System.CommandLine then
+    /// reports the conversion error itself; asking for the value would throw instead).
+    /// </summary>
+    public static T? Value<T>(System.CommandLine.Parsing.OptionResult result)
+    {
+        try { return result.GetValueOrDefault<T>(); }
+        catch (InvalidOperationException) { return default; }
+    }
+
     public static Option<int> AtLeast(this Option<int> option, int minimum, string? hint = null)
     {
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is var v && v < minimum)
+            if (Value<int>(result) is var v && v < minimum)
                 result.AddError($"{option.Name} must be at least {minimum}, got {v}{hint}");
         });
         return option;
@@ -23,7 +33,7 @@ public static class OptionRules
     {
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is { } v && v < minimum)
+            if (Value<int?>(result) is { } v && v < minimum)
                 result.AddError($"{option.Name} must be at least {minimum}, got {v}{hint}");
         });
         return option;
@@ -34,7 +44,8 @@ public static class OptionRules
     {
         option.Validators.Add(result =>
         {
-            var v = result.GetValueOrDefault<double>();
+            var v = Value<double>(result);
+            if (result.Errors.Any()) return;
             if (!(v > 0) || double.IsInfinity(v)) result.AddError($"{option.Name} must be a positive number, got {v}");
         });
         return option;
@@ -45,7 +56,7 @@ public static class OptionRules
     {
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<double?>() is { } v && (!(v > 0) || double.IsInfinity(v)))
+            if (Value<double?>(result) is { } v && (!(v > 0) || double.IsInfinity(v)))
                 result.AddError($"{option.Name} must be a positive number, got {v}");
         });
         return option;
@@ -56,7 +67,8 @@ public static class OptionRules
     {
         option.Validators.Add(result =>
         {
-            var v = result.GetValueOrDefault<double>();
+            var v = Value<double>(result);
+            if (result.Errors.Any()) return;
             if (!double.IsFinite(v)) result.AddError($"{option.Name} must be a finite number, got {v}");
         });
         return option;

@@ -22,7 +22,7 @@ public static class TrainCommand
         var antialias = new Option<int>("--antialias") { Description = "BlurPool filter size 1-7 before every subsampling (Zhang 2019); 0: none", DefaultValueFactory = _ => 0 };
         antialias.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() is var a && a is < 0 or > Models.ModelOptions.MaxFilterSize)
+            if (OptionRules.Value<int>(r) is var a && a is < 0 or > Models.ModelOptions.MaxFilterSize)
                 r.AddError($"--antialias must be 0 (none) or a filter size 1..{Models.ModelOptions.MaxFilterSize}, got {a}");
         });
         var tile = CommonOptions.Tile();
