@@ -53,8 +53,11 @@ public static class CliRunner
     {
         int code = e.HResult & 0xFFFF;
         if (OperatingSystem.IsWindows()) return code is WindowsDiskFull or WindowsHandleDiskFull ? "disk full" : null;
-        if (code is Enospc || e.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase))
+        // A write that preallocates its size (File.WriteAllText/Bytes) reports a full disk in words only.
+        if (code is Enospc || e.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase)
+            || e.Message.Contains("because the disk was full", StringComparison.OrdinalIgnoreCase))
             return "disk full";
+        if (e.Message.Contains("because the file was too large", StringComparison.OrdinalIgnoreCase)) return "file too large for the file system";
         if (code is Edquot) return "disk quota exceeded";
         if (code is Erofs || e.Message.Contains("Read-only file system", StringComparison.OrdinalIgnoreCase)) return "read-only file system";
         if (code is Efbig) return "file too large for the file system";
