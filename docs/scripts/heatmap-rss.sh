@@ -1,6 +1,8 @@
 #!/bin/bash
-# usage: measure.sh OUTDIR  -> prints peak VmRSS (kB) of a 400-image heatmap --mode both run
-CLI=${CLI:-/work/wt-faults-options/src/Myopia.Cli/bin/Release/net10.0/Myopia.Cli.dll}
+# Peak resident memory of a heatmap run: samples VmRSS from /proc/PID/status every 0.2 s.
+# usage (from the repository root, after a Release build): docs/scripts/heatmap-rss.sh OUTDIR
+#   N=16 docs/scripts/heatmap-rss.sh OUTDIR   for 16 images instead of 400
+CLI=${CLI:-src/Myopia.Cli/bin/Release/net10.0/Myopia.Cli.dll}
 out=$1; rm -rf "$out"
 start=$(date +%s.%N)
 dotnet "$CLI" heatmap --model smallcnn --data synthetic --test-limit ${N:-400} --mode both --tile 8 --threads 2 --out "$out" >/dev/null 2>"$out.stderr" &
