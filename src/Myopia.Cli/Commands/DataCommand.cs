@@ -132,8 +132,10 @@ public static class DataCommand
         command.SetAction(parse =>
         {
             var info = DatasetCatalog.Get(parse.GetValue(name)!);
+            // A --dest that is a file or cannot be written is refused before anything is downloaded.
+            var destination = parse.GetValue(dest) is { } d ? OutputFolder.Resolve(d, "fetch", "--dest") : null;
             var progress = new ProgressLine();
-            var result = new DatasetFetcher().Fetch(info, parse.GetValue(dest), parse.GetValue(url), parse.GetValue(md5),
+            var result = new DatasetFetcher().Fetch(info, destination, parse.GetValue(url), parse.GetValue(md5),
                 extract: !parse.GetValue(noExtract), progress: progress.Report, log: progress.Log);
             if (parse.GetValue(json)) JsonOutput.Print(result);
             else Console.WriteLine($"{info.Name}: {result.Files.Count} file(s) verified in {result.Destination}" +

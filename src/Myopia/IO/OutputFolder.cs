@@ -10,12 +10,15 @@ namespace Myopia.IO;
 /// </summary>
 public static class OutputFolder
 {
-    public static string Resolve(string? requested, string command)
+    public static string Resolve(string? requested, string command) => Resolve(requested, command, "--out");
+
+    /// <summary>The same rules for a folder option with another name (e.g. <c>data fetch --dest</c>).</summary>
+    public static string Resolve(string? requested, string command, string option)
     {
         var path = requested ?? DefaultFor(command);
         var full = Path.GetFullPath(path);
-        if (File.Exists(full)) throw new MyopiaException($"--out {path} is an existing file, not a folder");
-        Probe(full, path);
+        if (File.Exists(full)) throw new MyopiaException($"{option} {path} is an existing file, not a folder");
+        Probe(full, path, option);
         return full;
     }
 
@@ -27,13 +30,13 @@ public static class OutputFolder
     {
         var full = Path.GetFullPath(requested);
         if (Directory.Exists(full)) throw new MyopiaException($"--out {requested} is a folder; give a file name");
-        Probe(Path.GetDirectoryName(full)!, requested);
+        Probe(Path.GetDirectoryName(full)!, requested, "--out");
         return full;
     }
 
     // Makes the folder and writes and deletes an empty file in it, so a read-only or missing
     // location is refused before any work rather than after it.
-    private static void Probe(string folder, string requested)
+    private static void Probe(string folder, string requested, string option)
     {
         try
         {
@@ -44,7 +47,7 @@ public static class OutputFolder
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new MyopiaException($"cannot write into --out {requested}: {e.Message}");
+            throw new MyopiaException($"cannot write into {option} {requested}: {e.Message}");
         }
     }
 

@@ -239,6 +239,7 @@ public class AnalysisInvalidOptionTests : InvalidOptionTable
         ("data fetch mnist --url file:///etc/passwd", "--url must be an http:// or https:// address"),
         ("data fetch cifar10 --md5 xyz", "--md5 must be 32 hexadecimal digits"),
         ("data fetch nosuch --dest {new}", "unknown dataset"),
+        ("data fetch mnist --dest {file} --url http://127.0.0.1:9/", "--dest"),
         ("data inspect nosuch", "neither a known dataset"),
         ("export smallcnn --out {file}", "exists; choose another --out"),
         ("export smallcnn --out /tmp --overwrite", "is a folder"),
