@@ -30,7 +30,7 @@ public static class CommonOptions
         if (defaultValue is { } value) option.DefaultValueFactory = _ => value;
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is < 1 and var n)
+            if (OptionRules.Value<int?>(result) is < 1 and var n)
                 result.AddError($"--test-limit must be at least 1, got {n} (omit it to use every image)");
         });
         return option;
@@ -42,7 +42,7 @@ public static class CommonOptions
         var option = new Option<int?>("--train-limit") { Description = "use only N training images (a fixed random subset, the same in every run)" };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is < 1 and var n)
+            if (OptionRules.Value<int?>(result) is < 1 and var n)
                 result.AddError($"--train-limit must be at least 1, got {n} (omit it to use every image)");
         });
         return option;
@@ -54,10 +54,15 @@ public static class CommonOptions
     /// <summary>Sets libtorch's CPU threads: 0 keeps its default; more than the machine's cores is refused.</summary>
     public static void ApplyThreads(int threads)
     {
-        if (threads < 0) throw new MyopiaException($"--threads must be 0 (libtorch's default) or positive, got {threads}");
-        int cores = Environment.ProcessorCount;
-        if (threads > 4 * cores) throw new MyopiaException($"--threads {threads} is more than 4 x the {cores} cores of this machine");
+        if (ThreadsProblem(threads) is { } problem) throw new MyopiaException(problem);
         if (threads > 0) TorchSharp.torch.set_num_threads(threads);
+    }
+
+    private static string? ThreadsProblem(int threads)
+    {
+        if (threads < 0) return $"--threads must be 0 (libtorch's default) or positive, got {threads}";
+        int cores = Environment.ProcessorCount;
+        return threads > 4 * cores ? $"--threads {threads} is more than 4 x the {cores} cores of this machine" : null;
     }
 
     public static Option<string?> DataDir() => new("--data-dir")
@@ -71,19 +76,19 @@ public static class CommonOptions
         DefaultValueFactory = _ => defaultValue,
     };
 
-    public static Option<int?> Tile() => new("--tile") { Description = "tile side T in pixels (default: the full image)" };
+    public static Option<int?> Tile() => new Option<int?>("--tile") { Description = "tile side T in pixels (default: the full image)" }.AtLeast(1);
 
-    public static Option<int> Epochs(int defaultValue) => new("--epochs")
+    public static Option<int> Epochs(int defaultValue) => new Option<int>("--epochs")
     {
         Description = "number of training epochs",
         DefaultValueFactory = _ => defaultValue,
-    };
+    }.AtLeast(1);
 
-    public static Option<int> Batch(int defaultValue = 128) => new("--batch")
+    public static Option<int> Batch(int defaultValue = 128) => new Option<int>("--batch")
     {
         Description = "batch size",
         DefaultValueFactory = _ => defaultValue,
-    };
+    }.AtLeast(1);
 
     public static Option<int> Seed() => new("--seed") { Description = "random seed", DefaultValueFactory = _ => 42 };
 
@@ -97,9 +102,17 @@ public static class CommonOptions
         DefaultValueFactory = _ => "cpu",
     };
 
-    public static Option<int> Threads() => new("--threads")
+    public static Option<int> Threads()
     {
-        Description = "CPU threads for libtorch (0: libtorch's default)",
-        DefaultValueFactory = _ => 0,
-    };
+        var option = new Option<int>("--threads")
+        {
+            Description = "CPU threads for libtorch (0: libtorch's default)",
+            DefaultValueFactory = _ => 0,
+        };
+        option.Validators.Add(result =>
+        {
+            if (ThreadsProblem(OptionRules.Value<int>(result)) is { } problem) result.AddError(problem);
+        });
+        return option;
+    }
 }

@@ -29,7 +29,7 @@ public sealed class ModelSpecOptions
     private readonly Option<string?> arch = new("--arch") { Description = "registry architecture of a state_dict/safetensors file (e.g. resnet18, resnet50, vgg16bn)" };
     private readonly Option<string?> stem = new("--stem") { Description = "stem of that architecture: study (7x7 stride 1, no max-pool), cifar (3x3) or imagenet (torchvision's)" };
     private readonly Option<int?> antialias = new("--antialias") { Description = "BlurPool filter size 2-7 in every downsampling layer (Zhang 2019); 0 or omitted: none" };
-    private readonly Option<int?> classes = new("--classes") { Description = "number of outputs of a model file that does not say (default: the dataset's)" };
+    private readonly Option<int?> classes = new Option<int?>("--classes") { Description = "number of outputs of a model file that does not say (default: the dataset's)" }.AtLeast(1);
     private readonly Option<string?> classNames = new("--class-names") { Description = "comma-separated class names of a model file that does not carry them" };
     private readonly Option<string?> mean = new("--mean") { Description = "per-channel mean the model was trained with, e.g. 0.485,0.456,0.406 (default: the model card's, else the dataset's)" };
     private readonly Option<string?> std = new("--std") { Description = "per-channel standard deviation, e.g. 0.229,0.224,0.225" };
@@ -39,6 +39,11 @@ public sealed class ModelSpecOptions
 
     public ModelSpecOptions AddTo(Command command)
     {
+        antialias.Validators.Add(r =>
+        {
+            if (OptionRules.Value<int?>(r) is { } a && a is < 0 or > ModelOptions.MaxFilterSize)
+                r.AddError($"--antialias must be 0 (none) or a filter size 1..{ModelOptions.MaxFilterSize}, got {a}");
+        });
         if (asArgument) command.Arguments.Add(modelArgument);
         else command.Options.Add(model);
         foreach (var option in new Option[] { arch, stem, antialias, classes, classNames, mean, std, input, seed, device })
@@ -69,7 +74,7 @@ public sealed class ModelSpecOptions
     /// </summary>
     public (string Dataset, string? DataDir) Dataset(ParseResult parse, Option<string?> data, Option<string?> dataDir)
     {
-        DeviceChoice.Parse(parse.GetValue(device)); // a bad --device fails before any data is read
+        Options(parse); // a bad --device, --input, --mean/--std or --stem fails before any data is read
         var trained = TrainedOn(parse);
         var name = parse.GetValue(data) ?? trained?.Dataset
             ?? throw new MyopiaException($"{Spec(parse)} does not record the dataset it was trained on: give --data");

@@ -17,7 +17,7 @@ public static class AgreementCommand
         var data = CommonOptions.DataOrModels();
         var dataDir = CommonOptions.DataDir();
         var tiles = new Option<string>("--tiles") { Description = "comma-separated tile sizes", DefaultValueFactory = _ => "8,12,16,24" };
-        var stride = new Option<int>("--stride") { Description = "tile stride", DefaultValueFactory = _ => 1 };
+        var stride = new Option<int>("--stride") { Description = "tile stride", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var testLimit = CommonOptions.TestLimit(defaultValue: 1000);
         var output = CommonOptions.Out();
         var json = CommonOptions.Json();
@@ -30,12 +30,13 @@ public static class AgreementCommand
         command.SetAction(parse =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
+            var sizes = parse.GetValue(tiles)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(s => int.TryParse(s, out var v) && v > 0 ? v : throw new MyopiaException($"--tiles: '{s}' is not a tile size (a positive integer)")).ToArray();
+            if (sizes.Length == 0) throw new MyopiaException("--tiles needs at least one tile size");
             var (dataset, dir) = model.Dataset(parse, data, dataDir);
             var outDir = OutputFolder.Resolve(parse.GetValue(output), "agreement");
             using var splits = DataLoading.Load(dataset, dir, trainLimit: 1, testLimit: parse.GetValue(testLimit));
             using var classifier = model.Load(parse, DataDefaults.Of(splits));
-            var sizes = parse.GetValue(tiles)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(s => int.TryParse(s, out var v) ? v : throw new MyopiaException($"--tiles: '{s}' is not a tile size")).ToArray();
             var result = ProgressDisplay.Analysis((progress, cancel) =>
                 new TileAgreement(classifier, new TileAgreementOptions(sizes, parse.GetValue(stride))).Run(splits.Test, progress, cancel));
             AgreementWriter.Write(result, classifier, outDir);

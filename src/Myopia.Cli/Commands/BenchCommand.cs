@@ -22,7 +22,7 @@ public static class BenchCommand
         var threads = CommonOptions.Threads();
         var classes = new Option<int>("--classes") { Description = "number of classes", DefaultValueFactory = _ => 10 };
         var channels = new Option<int>("--channels") { Description = "input channels (the PyTorch peer supports 3 only)", DefaultValueFactory = _ => 3 };
-        var repeats = new Option<int>("--repeats") { Description = "alternating Myopia/PyTorch measurements; figures are medians", DefaultValueFactory = _ => 3 };
+        var repeats = new Option<int>("--repeats") { Description = "alternating Myopia/PyTorch measurements; figures are medians", DefaultValueFactory = _ => 3 }.AtLeast(1);
         var withPeer = new Option<bool>("--peer") { Description = "also run the PyTorch peer (default)", DefaultValueFactory = _ => true };
         var noPeer = new Option<bool>("--no-peer") { Description = "measure Myopia only" };
         var peerScript = new Option<string?>("--peer-script") { Description = $"PyTorch reference script (default: ../{PytorchPeer.ScriptRelativePath} from the repository)" };
@@ -48,6 +48,7 @@ public static class BenchCommand
                 Channels = parse.GetValue(channels),
             };
             options.Validate();
+            CommonOptions.ApplyThreads(options.Threads);
             var peer = parse.GetValue(withPeer) && !parse.GetValue(noPeer) ? FindPeer(parse.GetValue(peerScript), parse.GetValue(python)!) : null;
             var comparison = new ThroughputComparison(options, peer, parse.GetValue(repeats))
             {
@@ -65,9 +66,9 @@ public static class BenchCommand
     private static Command HeatmapCommand()
     {
         var model = CommonOptions.Model("smallcnn");
-        var tile = new Option<int>("--tile") { Description = "heatmap tile side", DefaultValueFactory = _ => 8 };
-        var side = new Option<int>("--image") { Description = "image side", DefaultValueFactory = _ => 32 };
-        var images = new Option<int>("--images") { Description = "images timed", DefaultValueFactory = _ => 4 };
+        var tile = new Option<int>("--tile") { Description = "heatmap tile side", DefaultValueFactory = _ => 8 }.AtLeast(1);
+        var side = new Option<int>("--image") { Description = "image side", DefaultValueFactory = _ => 32 }.AtLeast(1);
+        var images = new Option<int>("--images") { Description = "images timed", DefaultValueFactory = _ => 4 }.AtLeast(1);
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var command = new Command("heatmap", "Tile-heatmap speed: batched exact map vs a one-tile-at-a-time loop, and the dense map's speed-up.")
@@ -76,7 +77,12 @@ public static class BenchCommand
         };
         command.SetAction(parse =>
         {
-            if (parse.GetValue(threads) is > 0 and var n) TorchSharp.torch.set_num_threads(n);
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            string name = parse.GetValue(model)!;
+            if (!ModelRegistry.Exists(name)) throw new MyopiaException($"unknown model '{name}'; known models: {string.Join(", ", ModelRegistry.Names)}");
+            if (parse.GetValue(tile) > parse.GetValue(side))
+                throw new MyopiaException($"--tile {parse.GetValue(tile)} is larger than the --image side {parse.GetValue(side)}");
+            ModelRegistry.CheckInputSide(name, new ModelOptions(10, 3), parse.GetValue(tile), "--tile");
             var r = new HeatmapBenchmark(new HeatmapBenchmarkOptions(parse.GetValue(model)!, parse.GetValue(tile), parse.GetValue(side), parse.GetValue(images))).Run();
             Console.Error.WriteLine($"{r.Options.Model}, T={r.Options.Tile}, {r.Options.ImageSide}x{r.Options.ImageSide} images, {r.Threads} threads");
             Console.Error.WriteLine($"exact, batched:   {r.BatchedTilesPerSecond,10:F0} tiles/s ({r.ExactImagesPerSecond:F2} images/s)");

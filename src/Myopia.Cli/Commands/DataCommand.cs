@@ -113,7 +113,17 @@ public static class DataCommand
         var name = new Argument<string>("dataset") { Description = "the dataset to download (see 'myopia data list')" };
         var dest = new Option<string?>("--dest") { Description = "folder to download and extract into (default: $MYOPIA_DATA/NAME or ~/.myopia/data/NAME)" };
         var url = new Option<string?>("--url") { Description = "download from this URL instead (a mirror); for multi-file sets, the base URL the file names are appended to" };
+        url.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } u && !(Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0))
+                r.AddError($"--url must be an http:// or https:// address, got '{u}'");
+        });
         var md5 = new Option<string?>("--md5") { Description = "expected MD5 of a single-archive download, replacing the official one (use with --url for a different file)" };
+        md5.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } m && !(m.Length == 32 && m.All(Uri.IsHexDigit)))
+                r.AddError($"--md5 must be 32 hexadecimal digits, got '{m}'");
+        });
         var noExtract = new Option<bool>("--no-extract") { Description = "keep the archive as it is (the loaders read .tar.gz/.zip directly)" };
         var json = CommonOptions.Json();
         var command = new Command("fetch", "download a dataset's official files, verify their MD5 and extract them safely (resumes partial downloads)");
@@ -122,8 +132,10 @@ public static class DataCommand
         command.SetAction(parse =>
         {
             var info = DatasetCatalog.Get(parse.GetValue(name)!);
+            // A --dest that is a file or cannot be written is refused before anything is downloaded.
+            var destination = parse.GetValue(dest) is { } d ? OutputFolder.Resolve(d, "fetch", "--dest") : null;
             var progress = new ProgressLine();
-            var result = new DatasetFetcher().Fetch(info, parse.GetValue(dest), parse.GetValue(url), parse.GetValue(md5),
+            var result = new DatasetFetcher().Fetch(info, destination, parse.GetValue(url), parse.GetValue(md5),
                 extract: !parse.GetValue(noExtract), progress: progress.Report, log: progress.Log);
             if (parse.GetValue(json)) JsonOutput.Print(result);
             else Console.WriteLine($"{info.Name}: {result.Files.Count} file(s) verified in {result.Destination}" +

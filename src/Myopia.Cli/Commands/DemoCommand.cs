@@ -18,7 +18,7 @@ public static class DemoCommand
     public static Command Create()
     {
         var epochs = CommonOptions.Epochs(5);
-        var trainImages = new Option<int>("--train-limit", "--train-images") { Description = "training images used from the synthetic set (10,000 in all)", DefaultValueFactory = _ => 4000 };
+        var trainImages = new Option<int>("--train-limit", "--train-images") { Description = "training images used from the synthetic set (10,000 in all)", DefaultValueFactory = _ => 4000 }.AtLeast(1);
         var tiles = new Option<string>("--tiles") { Description = "the two tile sizes to compare with full images", DefaultValueFactory = _ => "8,16" };
         var model = CommonOptions.Model();
         var seed = CommonOptions.Seed();
@@ -34,18 +34,21 @@ public static class DemoCommand
         {
             var tileSizes = parse.GetValue(tiles)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(s => int.TryParse(s, out var t) && t > 0 ? t : throw new MyopiaException($"--tiles must be positive integers, got '{s}'")).ToArray();
-            var outDir = OutputFolder.Resolve(parse.GetValue(output)!, "demo");
             var settings = new List<int?> { null };
             settings.AddRange(tileSizes.Select(t => (int?)t));
+            TrainOptions Options(int? tile) => new()
+            {
+                Data = "synthetic", Model = parse.GetValue(model)!, Tile = tile, Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed),
+                Schedule = "cosine", Threads = parse.GetValue(threads), TrainLimit = parse.GetValue(trainImages),
+            };
+            foreach (var tile in settings) Options(tile).Validate(); // every run's options before the first one trains
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            var outDir = OutputFolder.Resolve(parse.GetValue(output)!, "demo");
             var rows = new List<DemoRow>();
             var clock = System.Diagnostics.Stopwatch.StartNew();
             foreach (var tile in settings)
             {
-                var options = new TrainOptions
-                {
-                    Data = "synthetic", Model = parse.GetValue(model)!, Tile = tile, Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed),
-                    Schedule = "cosine", Threads = parse.GetValue(threads), TrainLimit = parse.GetValue(trainImages),
-                };
+                var options = Options(tile);
                 string name = tile is { } t ? $"tile-{t}" : "full";
                 var result = TrainCommand.Train(options, Path.Combine(outDir, name), resume: false, commandLine: "myopia demo", label: name);
                 if (result.Interrupted) return 130;

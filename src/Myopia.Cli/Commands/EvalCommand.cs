@@ -19,7 +19,7 @@ public static class EvalCommand
         mode.AcceptOnlyFromAmong("full", "patches", "both");
         var tile = CommonOptions.Tile();
         tile.Description = "patch side T for --mode patches (default: the tile size the model was trained on)";
-        var stride = new Option<int>("--stride") { Description = "patch stride for --mode patches", DefaultValueFactory = _ => 1 };
+        var stride = new Option<int>("--stride") { Description = "patch stride for --mode patches", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var batch = CommonOptions.Batch(256);
         var testLimit = CommonOptions.TestLimit();
         var savePredictions = new Option<string?>("--save-predictions")
@@ -45,6 +45,18 @@ public static class EvalCommand
             var outDir = OutputFolder.Resolve(parse.GetValue(output), "eval");
             using var splits = DataLoading.Load(dataset, dir, trainLimit: 1, testLimit: parse.GetValue(testLimit));
             using var classifier = model.Load(parse, DataDefaults.Of(splits));
+            // Everything both modes need is checked before mode A spends its time.
+            FullImageEvaluator.CheckClasses(classifier, splits.Test);
+            classifier.CheckInputSide(splits.Test.Height, splits.Test.Width, $"the image side of {dataset},");
+            int? patchTile = null;
+            if (which is "patches" or "both")
+            {
+                patchTile = parse.GetValue(tile) ?? classifier.Card.Tile
+                    ?? throw new MyopiaException($"--mode {which} needs --tile (the model was trained on full images)");
+                if (patchTile > splits.Test.Height || patchTile > splits.Test.Width)
+                    throw new MyopiaException($"tile {patchTile}x{patchTile} is larger than the {splits.Test.Height}x{splits.Test.Width} images of {dataset}");
+                classifier.CheckInputSide(patchTile.Value, patchTile.Value, "--tile");
+            }
             bool keepPredictions = parse.GetResult(savePredictions) is not null;
             string predictionFormat = parse.GetValue(savePredictions) ?? "csv";
 
@@ -52,10 +64,8 @@ public static class EvalCommand
             if (which is "full" or "both")
                 results.Add(ProgressDisplay.Analysis((progress, cancel) =>
                     new FullImageEvaluator(classifier, new FullImageOptions(batchSize, keepPredictions)).Run(splits.Test, progress, cancel)));
-            if (which is "patches" or "both")
+            if (patchTile is { } t)
             {
-                int t = parse.GetValue(tile) ?? classifier.Card.Tile
-                    ?? throw new MyopiaException("--mode patches needs --tile (the model was trained on full images)");
                 results.Add(ProgressDisplay.Analysis((progress, cancel) =>
                     new PatchAveragedEvaluator(classifier, new PatchAveragedOptions(t, parse.GetValue(stride), Math.Max(batchSize, 256) * 4))
                         .Run(splits.Test, progress, cancel)));

@@ -26,9 +26,10 @@ public static class ExportCommand
         var model = new ModelSpecOptions(asArgument: true).AddTo(command);
         command.SetAction(parse =>
         {
-            var path = Path.GetFullPath(parse.GetValue(output)!);
+            var given = parse.GetValue(output)!;
+            if (Directory.Exists(given)) throw new MyopiaException($"--out {given} is a folder; give a file name such as model.pth");
+            var path = OutputFolder.ResolveFile(given);
             var cardPath = path + ".json";
-            if (Directory.Exists(path)) throw new MyopiaException($"--out {path} is a folder; give a file name such as model.pth");
             if (!parse.GetValue(overwrite))
                 foreach (var existing in new[] { path, cardPath }.Where(File.Exists))
                     throw new MyopiaException($"{existing} exists; choose another --out or add --overwrite");

@@ -18,13 +18,13 @@ public static class HeatmapCommand
         var dataDir = CommonOptions.DataDir();
         var tile = CommonOptions.Tile();
         tile.Description = "tile side T (default: the model's training tile, else 8)";
-        var stride = new Option<int>("--stride") { Description = "compute every s-th pixel and upsample", DefaultValueFactory = _ => 1 };
-        var count = new Option<int>("--test-limit", "--count") { Description = "number of test images (spread over the test set)", DefaultValueFactory = _ => 8 };
+        var stride = new Option<int>("--stride") { Description = "compute every s-th pixel and upsample", DefaultValueFactory = _ => 1 }.AtLeast(1);
+        var count = new Option<int>("--test-limit", "--count") { Description = "number of test images (spread over the test set)", DefaultValueFactory = _ => 8 }.AtLeast(1);
         var indices = new Option<string?>("--indices", "--images") { Description = "comma-separated test image indices (instead of --test-limit)" };
         var ofClasses = new Option<string?>("--of-classes") { Description = "pick the --test-limit images among these true classes (names or indices, comma-separated), shared evenly, e.g. airplane,automobile" };
         var target = new Option<string>("--target") { Description = "class of interest: predicted, label or class", DefaultValueFactory = _ => "predicted" };
         target.AcceptOnlyFromAmong("predicted", "label", "class");
-        var cls = new Option<int?>("--class") { Description = "class index for --target class (also the probability map's class)" };
+        var cls = new Option<int?>("--class") { Description = "class index for --target class (also the probability map's class)" }.AtLeast(0);
         var mode = new Option<string>("--mode") { Description = "exact, dense or both (dense needs a global-average-pooling model)", DefaultValueFactory = _ => "exact" };
         mode.AcceptOnlyFromAmong("exact", "dense", "both");
         var output = CommonOptions.Out();
@@ -52,24 +52,53 @@ public static class HeatmapCommand
             string which = parse.GetValue(mode)!;
             // On the synthetic set the class motifs are known: outline them and say how much evidence sits on them.
             var motifs = EvidenceLocalizer.SyntheticMotifs(dataset, picked);
+            // The maps are streamed: each image's are written as soon as they are computed and only
+            // what the summary needs is kept (the figure's first images, running statistics, and for
+            // --mode both the exact class map and logit the dense map is compared with).
+            var evidence = motifs is null ? null : new EvidenceTally(t);
+            var predictions = new List<(int Index, int Label, int Predicted)>();
+            void Summarize(ImageHeatmap m)
+            {
+                evidence?.Add(m, motifs![m.Index]);
+                predictions.Add((m.Index, m.Label, m.FullPrediction));
+            }
+            var exactForComparison = which == "both" ? new Dictionary<int, ImageHeatmap>() : null;
             TileHeatmapResult? exact = null, dense = null;
             if (which is "exact" or "both")
             {
-                exact = ProgressDisplay.Analysis((progress, cancel) => new TileHeatmap(classifier, options).Run(images, progress, cancel));
+                var writer = new HeatmapWriter(outDir, "exact", t, picked, planar, classifier, motifs);
+                exact = ProgressDisplay.Analysis((progress, cancel) => new TileHeatmap(classifier, options)
+                {
+                    Sink = m =>
+                    {
+                        writer.Add(m);
+                        Summarize(m);
+                        exactForComparison?.Add(m.Index, m with { MaxLogit = [], MaskedLogit = [], Probability = [] });
+                    },
+                }.Run(images, progress, cancel));
                 Console.Error.WriteLine($"exact tile heatmaps T={t}: {exact.TilesPerSecond:F0} tiles/s");
-                HeatmapWriter.Write(exact, planar, outDir, picked, classifier, motifs);
+                writer.Finish(exact);
             }
+            var agreementTally = exactForComparison is null ? null : new HeatmapAgreement();
             if (which is "dense" or "both")
             {
-                dense = ProgressDisplay.Analysis((progress, cancel) =>
-                    new TileHeatmap(classifier, options with { Mode = HeatmapMode.Dense }).Run(images, progress, cancel));
-                HeatmapWriter.Write(dense, planar, outDir, picked, classifier, motifs);
+                var writer = new HeatmapWriter(outDir, "dense", t, picked, planar, classifier, motifs);
+                dense = ProgressDisplay.Analysis((progress, cancel) => new TileHeatmap(classifier, options with { Mode = HeatmapMode.Dense })
+                {
+                    Sink = m =>
+                    {
+                        writer.Add(m);
+                        if (exact is null) Summarize(m);
+                        if (exactForComparison is not null && exactForComparison.Remove(m.Index, out var e)) agreementTally!.Add(e, m);
+                    },
+                }.Run(images, progress, cancel));
+                writer.Finish(dense);
             }
-            var onMotifs = motifs is null ? null : EvidenceLocalizer.Measure((exact ?? dense)!.Images, motifs, t);
+            var onMotifs = evidence?.Result;
             if (onMotifs is not null)
                 Console.Error.WriteLine($"probability of the class of interest: {onMotifs.MeanProbabilityOnObjects:F3} where the tile holds a whole class motif " +
                                         $"({onMotifs.ShareOfPixelsOnObjects:P0} of pixels), {onMotifs.MeanProbabilityElsewhere:F3} elsewhere");
-            (double ClassAgreement, double LogitCorrelation)? agreement = exact is not null && dense is not null ? TileHeatmap.Agreement(exact, dense) : null;
+            (double ClassAgreement, double LogitCorrelation)? agreement = exact is not null && dense is not null ? agreementTally!.Result : null;
             var summary = new
             {
                 model = classifier.Card.Source, architecture = classifier.Card.Architecture, trained_tile = classifier.Card.Tile, tile = t, stride = options.Stride,
@@ -77,7 +106,7 @@ public static class HeatmapCommand
                 exact_tiles_per_s = exact?.TilesPerSecond, dense_pixels_per_s = dense?.TilesPerSecond,
                 dense_class_agreement = agreement?.ClassAgreement, dense_logit_correlation = agreement?.LogitCorrelation,
                 evidence_on_motifs = onMotifs,
-                predictions = (exact ?? dense)!.Images.Select(m => new { index = picked[m.Index], label = m.Label, predicted = m.FullPrediction }).ToArray(),
+                predictions = predictions.Select(m => new { index = picked[m.Index], label = m.Label, predicted = m.Predicted }).ToArray(),
             };
             JsonOutput.WriteFile(Path.Combine(outDir, "heatmap.json"), summary);
             if (parse.GetValue(json)) JsonOutput.Print(summary);

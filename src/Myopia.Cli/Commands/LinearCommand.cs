@@ -18,7 +18,7 @@ public static class LinearCommand
     };
 
     private sealed record Options(Option<string> Setup, Option<string?> Config, Option<string?> DataDir, Option<double> Lr, Option<double> Epsilon,
-        Option<int> StepsCnn, Option<int> StepsFcnn, Option<int> Hidden, Option<int?> Kernel, Option<int> Seed, Option<string?> Out, Option<bool> Json)
+        Option<int> StepsCnn, Option<int> StepsFcnn, Option<int> Hidden, Option<int?> Kernel, Option<int> Seed, Option<string?> Out, Option<bool> Json, Option<int> Threads)
     {
         public static Options Create(int stepsCnn = 6000, double epsilon = 1e-6)
         {
@@ -27,25 +27,32 @@ public static class LinearCommand
             return new(setup,
                 new Option<string?>("--config") { Description = "a part hierarchy JSON (shape, classes, parts with cosine terms, scale) for --setup config" },
                 CommonOptions.DataDir(),
-                new Option<double>("--lr") { Description = "gradient descent step (tau = 1/lr)", DefaultValueFactory = _ => 0.02 },
-                new Option<double>("--epsilon") { Description = "initialisation scale: weights ~ N(0, epsilon^2)", DefaultValueFactory = _ => epsilon },
-                new Option<int>("--steps-cnn") { Description = "gradient steps of the linear CNN", DefaultValueFactory = _ => stepsCnn },
-                new Option<int>("--steps-fcnn") { Description = "gradient steps of the linear FCNN", DefaultValueFactory = _ => 40000 },
-                new Option<int>("--hidden") { Description = "hidden width of the FCNN", DefaultValueFactory = _ => 32 },
-                new Option<int?>("--kernel") { Description = "k x k kernel instead of a full-size one" },
-                CommonOptions.Seed(), CommonOptions.Out(), CommonOptions.Json());
+                new Option<double>("--lr") { Description = "gradient descent step (tau = 1/lr)", DefaultValueFactory = _ => 0.02 }.Positive(),
+                new Option<double>("--epsilon") { Description = "initialisation scale: weights ~ N(0, epsilon^2)", DefaultValueFactory = _ => epsilon }.Positive(),
+                new Option<int>("--steps-cnn") { Description = "gradient steps of the linear CNN", DefaultValueFactory = _ => stepsCnn }.AtLeast(1),
+                new Option<int>("--steps-fcnn") { Description = "gradient steps of the linear FCNN", DefaultValueFactory = _ => 40000 }.AtLeast(1),
+                new Option<int>("--hidden") { Description = "hidden width of the FCNN", DefaultValueFactory = _ => 32 }.AtLeast(1),
+                new Option<int?>("--kernel") { Description = "k x k kernel instead of a full-size one" }.AtLeast(1),
+                CommonOptions.Seed(), CommonOptions.Out(), CommonOptions.Json(), CommonOptions.Threads());
         }
 
         public void AddTo(Command c)
         {
-            foreach (Option o in new Option[] { Setup, Config, DataDir, Lr, Epsilon, StepsCnn, StepsFcnn, Hidden, Kernel, Seed, Out, Json }) c.Options.Add(o);
+            foreach (Option o in new Option[] { Setup, Config, DataDir, Lr, Epsilon, StepsCnn, StepsFcnn, Hidden, Kernel, Seed, Out, Json, Threads }) c.Options.Add(o);
         }
 
-        public LinearDynamicsOptions Read(ParseResult p) => new()
+        /// <summary>The options, checked, with the thread count applied.</summary>
+        public LinearDynamicsOptions Read(ParseResult p)
         {
-            Setup = p.GetValue(Setup)!, ConfigPath = p.GetValue(Config), MnistFolder = p.GetValue(DataDir), Lr = p.GetValue(Lr), Epsilon = p.GetValue(Epsilon),
-            StepsCnn = p.GetValue(StepsCnn), StepsFcnn = p.GetValue(StepsFcnn), Hidden = p.GetValue(Hidden), Kernel = p.GetValue(Kernel), Seed = p.GetValue(Seed),
-        };
+            var options = new LinearDynamicsOptions
+            {
+                Setup = p.GetValue(Setup)!, ConfigPath = p.GetValue(Config), MnistFolder = p.GetValue(DataDir), Lr = p.GetValue(Lr), Epsilon = p.GetValue(Epsilon),
+                StepsCnn = p.GetValue(StepsCnn), StepsFcnn = p.GetValue(StepsFcnn), Hidden = p.GetValue(Hidden), Kernel = p.GetValue(Kernel), Seed = p.GetValue(Seed),
+            };
+            options.Validate();
+            CommonOptions.ApplyThreads(p.GetValue(Threads));
+            return options;
+        }
     }
 
     private static Command RunCommand()
@@ -90,13 +97,15 @@ public static class LinearCommand
         command.SetAction(parse =>
         {
             var list = parse.GetValue(epsilons)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(s => double.TryParse(s, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : throw new MyopiaException($"--epsilons: '{s}' is not a positive number")).ToArray();
+                .Select(s => double.TryParse(s, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v) ? v : throw new MyopiaException($"--epsilons: '{s}' is not a positive number")).ToArray();
+            if (list.Length == 0) throw new MyopiaException("--epsilons needs at least one initialisation scale");
+            var options = o.Read(parse);
             var outDir = OutputFolder.Resolve(parse.GetValue(o.Out), "linear-init");
             var result = ProgressDisplay.Run(sink =>
             {
                 sink.Start("init scales", list.Length);
                 int done = 0;
-                var r = new InitScalingSweep(o.Read(parse), list).Run(_ => sink.Report(done++));
+                var r = new InitScalingSweep(options, list).Run(_ => sink.Report(done++));
                 sink.Finish($"init scales: slope {r.Slope:F3}");
                 return r;
             });

@@ -27,17 +27,17 @@ public static class SweepCommand
         var seeds = new Option<string>("--seeds") { Description = "comma-separated seeds", DefaultValueFactory = _ => "1" };
         var epochs = CommonOptions.Epochs(10);
         var batch = CommonOptions.Batch();
-        var lr = new Option<double>("--lr") { Description = "learning rate", DefaultValueFactory = _ => 0.002 };
+        var lr = new Option<double>("--lr") { Description = "learning rate", DefaultValueFactory = _ => 0.002 }.Positive();
         var schedule = new Option<string>("--schedule") { Description = "multistep, cosine, onecycle or constant", DefaultValueFactory = _ => "multistep" };
         schedule.AcceptOnlyFromAmong(LearningRateSchedule.Names);
         var set = new Option<string[]>("--axis") { Description = "extra axis NAME=V1,V2 over any training option (repeatable), e.g. --axis lr=0.001,0.002", AllowMultipleArgumentsPerToken = false };
         var trainLimit = CommonOptions.TrainLimit();
         var testLimit = CommonOptions.TestLimit();
-        var jobs = new Option<int>("--jobs") { Description = "runs at once (child processes)", DefaultValueFactory = _ => 1 };
+        var jobs = new Option<int>("--jobs") { Description = "runs at once (child processes)", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var threads = CommonOptions.Threads();
         threads.Description = "CPU threads per job (0: cores / jobs)";
-        var patchStride = new Option<int>("--patch-stride") { Description = "stride of mode B (patch-averaged) evaluation after each run; 0 skips it", DefaultValueFactory = _ => 1 };
-        var patchLimit = new Option<int?>("--patch-test-limit") { Description = "test images used for mode B (default: all)" };
+        var patchStride = new Option<int>("--patch-stride") { Description = "stride of mode B (patch-averaged) evaluation after each run; 0 skips it", DefaultValueFactory = _ => 1 }.AtLeast(0);
+        var patchLimit = new Option<int?>("--patch-test-limit") { Description = "test images used for mode B (default: all)" }.AtLeast(1);
         var theory = new Option<string?>("--theory") { Description = "err(t) preset overlaid on the figure (default: the dataset's, if it has one)" };
         var output = CommonOptions.Out();
         output.Required = true;
@@ -57,6 +57,8 @@ public static class SweepCommand
                 if (!File.Exists(path)) throw new MyopiaException($"sweep config not found: {path}");
                 try { fromFile = JsonOutput.Deserialize<SweepSpec>(File.ReadAllText(path)); }
                 catch (System.Text.Json.JsonException e) { throw new MyopiaException($"sweep config {path} is not a sweep JSON: {e.Message}"); }
+                if (fromFile.Base is null || fromFile.Models is null || fromFile.Tiles is null || fromFile.Seeds is null || fromFile.Axes is null)
+                    throw new MyopiaException($"sweep config {path} is not a sweep JSON: base, models, tiles, seeds and axes may not be null");
             }
             var baseOptions = fromFile?.Base ?? new TrainOptions();
             baseOptions = baseOptions with
@@ -75,7 +77,7 @@ public static class SweepCommand
                 Base = baseOptions,
                 Models = fromFile is null || Given(models) ? List(parse.GetValue(models)!, "--models") : fromFile.Models,
                 Tiles = fromFile is null || Given(tiles)
-                    ? List(parse.GetValue(tiles)!, "--tiles").Select(t => t is "full" or "0" ? 0 : int.TryParse(t, out var v) ? v : throw new MyopiaException($"--tiles: '{t}' is not a tile size")).ToArray()
+                    ? List(parse.GetValue(tiles)!, "--tiles").Select(t => t is "full" or "0" ? 0 : int.TryParse(t, out var v) && v > 0 ? v : throw new MyopiaException($"--tiles: '{t}' is not a tile size (a positive integer, or 'full')")).ToArray()
                     : fromFile.Tiles,
                 Seeds = fromFile is null || Given(seeds)
                     ? List(parse.GetValue(seeds)!, "--seeds").Select(s => int.TryParse(s, out var v) ? v : throw new MyopiaException($"--seeds: '{s}' is not an integer")).ToArray()
@@ -84,8 +86,14 @@ public static class SweepCommand
                 PatchStride = fromFile is null || Given(patchStride) ? parse.GetValue(patchStride) : fromFile.PatchStride,
                 PatchTestLimit = fromFile is null || Given(patchLimit) ? parse.GetValue(patchLimit) : fromFile.PatchTestLimit,
             };
-            int parallel = Math.Max(1, parse.GetValue(jobs));
+            int parallel = parse.GetValue(jobs);
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
             int threadsPerJob = parse.GetValue(threads) is > 0 and var t ? t : Math.Max(1, Environment.ProcessorCount / parallel);
+            // Every run's options (model, stem, tile against the network and the images, numbers) are
+            // checked now: a typo must not surface after the first runs have trained for minutes.
+            spec.Validate();
+            if (parse.GetValue(theory) is { } named && PatchErrorPresets.TryGet(named) is null)
+                throw new MyopiaException($"--theory: no err(t) preset '{named}'; known: {string.Join(", ", PatchErrorPresets.All.Select(p => p.Name))}");
             var outDir = OutputFolder.Resolve(parse.GetValue(output)!, "sweep");
             var log = (string m) => System.Console.Error.WriteLine(m);
             var runner = new SweepRunner(spec, outDir)
@@ -154,10 +162,20 @@ public static class SweepCommand
     {
         int eq = text.IndexOf('=');
         if (eq <= 0) throw new MyopiaException($"--axis takes NAME=V1,V2,..., got '{text}'");
+        if (text[(eq + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries).Length == 0) throw new MyopiaException($"--axis {text[..eq]} has no values");
         var values = text[(eq + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(v => JsonDocument.Parse(double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out _) || v is "true" or "false" ? v : JsonSerializer.Serialize(v)).RootElement.Clone())
+            .Select(v => JsonDocument.Parse(IsJsonLiteral(v) ? v : JsonSerializer.Serialize(v)).RootElement.Clone())
             .ToArray();
         return (text[..eq].Trim(), values);
+    }
+
+    // A number JSON can hold as it is written ("nan" and "1e999" are not), or true/false; anything else is a string.
+    private static bool IsJsonLiteral(string v)
+    {
+        if (v is "true" or "false") return true;
+        if (!double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d)) return false;
+        try { using var _ = JsonDocument.Parse(v); return true; }
+        catch (JsonException) { return false; }
     }
 
     private static void Show(SweepResult result)

@@ -18,6 +18,7 @@ public static class TheoryCommand
         var s = new Option<double?>("--s") { Description = "effective stride" };
         var alpha = new Option<double?>("--alpha") { Description = "patch dimension divisor (3t^2/alpha)" };
         var step = new Option<double>("--step") { Description = "grid step of t", DefaultValueFactory = _ => 0.1 };
+        foreach (var o in new[] { h, n, k, s, alpha }) o.Positive();
         var output = CommonOptions.Out();
         var json = CommonOptions.Json();
         var patch = new Command("patch", "The patch error model err(t): predicted test error against tile side t, and its minimum.")

@@ -20,6 +20,11 @@ public static class TrainCommand
         var stem = new Option<string?>("--stem") { Description = "ResNet stem / VGG head: study (7x7 stride 1, no max-pool; the default), cifar (3x3) or imagenet (torchvision's)" };
         stem.AcceptOnlyFromAmong([.. StemNames.All]);
         var antialias = new Option<int>("--antialias") { Description = "BlurPool filter size 1-7 before every subsampling (Zhang 2019); 0: none", DefaultValueFactory = _ => 0 };
+        antialias.Validators.Add(r =>
+        {
+            if (OptionRules.Value<int>(r) is var a && a is < 0 or > Models.ModelOptions.MaxFilterSize)
+                r.AddError($"--antialias must be 0 (none) or a filter size 1..{Models.ModelOptions.MaxFilterSize}, got {a}");
+        });
         var tile = CommonOptions.Tile();
         var epochs = CommonOptions.Epochs(10);
         var batch = CommonOptions.Batch();
@@ -65,10 +70,10 @@ public static class TrainCommand
                 TrainLimit = parse.GetValue(trainLimit), TestLimit = parse.GetValue(testLimit), Threads = parse.GetValue(threads), Device = parse.GetValue(device)!,
             };
             if (parse.GetValue(config) is { } configPath)
-            {
-                if (!File.Exists(configPath)) throw new MyopiaException($"config file not found: {configPath}");
-                options = JsonOutput.Deserialize<TrainOptions>(File.ReadAllText(configPath)) with { Threads = options.Threads, Device = options.Device };
-            }
+                options = ReadConfig(configPath) with { Threads = options.Threads, Device = options.Device };
+            options.Validate(); // before the run folder is made
+            if (!parse.GetValue(resume)) Data.DatasetCatalog.EnsureAvailable(options.Data, options.DataDir);
+            CommonOptions.ApplyThreads(options.Threads);
             var outDir = OutputFolder.Resolve(parse.GetValue(output) ?? DefaultRunDir(options), "train");
             var result = Train(options, outDir, parse.GetValue(resume), "myopia " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)));
             if (parse.GetValue(json)) JsonOutput.Print(result);
@@ -144,11 +149,26 @@ public static class TrainCommand
     {
         try
         {
-            return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
+            return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(s => int.Parse(s, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
             throw new MyopiaException($"--milestones must be comma-separated epochs, got '{text}'");
+        }
+    }
+
+    /// <summary>Training options from a JSON file (a run's config.json), or one line saying why it is not one.</summary>
+    public static TrainOptions ReadConfig(string path)
+    {
+        if (!File.Exists(path)) throw new MyopiaException($"config file not found: {path}");
+        try
+        {
+            return JsonOutput.Deserialize<TrainOptions>(File.ReadAllText(path));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new MyopiaException($"config {path} is not a training config: {e.Message}");
         }
     }
 }

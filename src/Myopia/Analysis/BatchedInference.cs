@@ -22,6 +22,7 @@ public static class BatchedInference
         if (imagesPerChunk < 1) throw new MyopiaException($"batch must be at least 1, got {imagesPerChunk}");
         if (data.Channels != classifier.Preprocessing.Channels)
             throw new MyopiaException($"{classifier.Label} takes {classifier.Preprocessing.Channels}-channel images but {data.Name} has {data.Channels}");
+        classifier.CheckInputSide(data.Height, data.Width, $"the image side of {data.Name} ({data.Height}x{data.Width}),");
         progress?.Report(new AnalysisProgress(stage, 0, data.Count));
         using var eval = classifier.EvalMode();
         for (long start = 0; start < data.Count; start += imagesPerChunk)
@@ -31,8 +32,19 @@ public static class BatchedInference
             long n = Math.Min(imagesPerChunk, data.Count - start);
             var images = classifier.Normalize(data.Images.narrow(0, start, n));
             var labels = data.Labels.narrow(0, start, n).to(classifier.Device);
-            body(new InferenceChunk(start, n, images, labels));
+            try
+            {
+                body(new InferenceChunk(start, n, images, labels));
+            }
+            catch (System.Runtime.InteropServices.ExternalException e) when (classifier.Card.Format == ModelFormat.TorchScript)
+            {
+                // A scripted model says nothing of the inputs it takes: its own error, in one line.
+                throw new MyopiaException($"{classifier.Label} failed on {stage} ({data.Height}x{data.Width} images): {FirstLine(e.Message)}");
+            }
             progress?.Report(new AnalysisProgress(stage, start + n, data.Count));
         }
     }
+
+    private static string FirstLine(string message) =>
+        message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? message;
 }

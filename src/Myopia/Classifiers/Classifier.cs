@@ -82,6 +82,17 @@ public sealed class Classifier : IDisposable
             "load its weights as a state_dict or safetensors file with --arch to analyse layers");
     }
 
+    /// <summary>
+    /// Refuses inputs smaller than the network accepts when it is a registry architecture (whose
+    /// smallest side is known), naming that side; other networks are checked by their forward pass.
+    /// </summary>
+    /// <param name="what">What the side is, for the message: "tile", "--tile", "image".</param>
+    public void CheckInputSide(int height, int width, string what)
+    {
+        if (Card.Options is not { } options || !ModelRegistry.Exists(Card.Architecture)) return;
+        ModelRegistry.CheckInputSide(Card.Architecture, options, Math.Min(height, width), what);
+    }
+
     /// <summary>Eval mode and no gradients until disposed; the previous mode is restored.</summary>
     public EvalModeScope EvalMode() => new(Module);
 

@@ -42,5 +42,19 @@ public sealed class FullImageEvaluator(Classifier classifier, FullImageOptions o
     {
         if (classifier.Preprocessing.Classes != data.ClassCount)
             throw new MyopiaException($"{classifier.Label} has {classifier.Preprocessing.Classes} outputs but {data.Name} has {data.ClassCount} classes");
+        // Same count, other classes (a CIFAR-10 model on the synthetic set): every figure would be
+        // chance or worse and mean nothing. Only names that were really recorded count: a model
+        // built in code, or one whose file carries no names ("0".."k-1"), cannot be checked.
+        var trained = classifier.Preprocessing.ClassNames;
+        if (classifier.Card.Format != Classifiers.ModelFormat.Registry && !IsNumbered(trained) && !IsNumbered(data.ClassNames)
+            && !trained.SequenceEqual(data.ClassNames, StringComparer.OrdinalIgnoreCase))
+        {
+            int first = Enumerable.Range(0, trained.Count).First(i => !string.Equals(trained[i], data.ClassNames[i], StringComparison.OrdinalIgnoreCase));
+            throw new MyopiaException($"{classifier.Label} was trained on other classes than {data.Name}'s (class {first} is '{trained[first]}' for the model, " +
+                                      $"'{data.ClassNames[first]}' in {data.Name}); evaluate it on the dataset it was trained on");
+        }
     }
+
+    private static bool IsNumbered(IReadOnlyList<string> names) =>
+        names.Select((name, i) => name == i.ToString(System.Globalization.CultureInfo.InvariantCulture)).All(same => same);
 }

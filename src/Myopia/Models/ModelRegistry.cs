@@ -5,8 +5,9 @@ namespace Myopia.Models;
 
 /// <summary>
 /// Creates the networks by name and <see cref="ModelOptions"/> (timm's <c>create_model</c>), so the CLI,
-/// sweeps, checkpoints and tests all speak the same names. With its default stem every network accepts
-/// any input side from 8 up and any number of input channels; every network can be antialiased.
+/// sweeps, checkpoints and tests all speak the same names. Each network accepts any number of input
+/// channels and any input side from its <see cref="ModelInfo.MinimumInputSide"/> up (1 for the ResNets,
+/// CIFAR-head VGGs and LeNet, 4 for smallcnn, 8 for resnet9, 32 for torchvision's VGG); every network can be antialiased.
 /// </summary>
 public static class ModelRegistry
 {
@@ -14,39 +15,39 @@ public static class ModelRegistry
 
     private static readonly StemChoice[] ResNetStems =
     [
-        new(Stem.Study, true, 8, "7x7 conv, stride 1, no max-pool (the tile study's ResNet)"),
-        new(Stem.Cifar, true, 8, "3x3 conv, stride 1, no max-pool"),
-        new(Stem.ImageNet, true, 8, "torchvision: 7x7 conv stride 2, MaxPool2d(3, 2, 1)"),
+        new(Stem.Study, true, 1, "7x7 conv, stride 1, no max-pool (the tile study's ResNet)"),
+        new(Stem.Cifar, true, 1, "3x3 conv, stride 1, no max-pool"),
+        new(Stem.ImageNet, true, 1, "torchvision: 7x7 conv stride 2, MaxPool2d(3, 2, 1)") { AntialiasedMinimumInputSide = 3 },
     ];
 
     private static readonly StemChoice[] VggStems =
     [
-        new(Stem.Study, true, 8, "CIFAR head: ceil-mode pools, global average pooling, Linear(512, k)"),
-        new(Stem.Cifar, true, 8, "CIFAR head, as study"),
+        new(Stem.Study, true, 1, "CIFAR head: ceil-mode pools, global average pooling, Linear(512, k)"),
+        new(Stem.Cifar, true, 1, "CIFAR head, as study"),
         new(Stem.ImageNet, false, VggImageNet.MinimumInputSide, "torchvision: floor-mode pools, AdaptiveAvgPool2d(7), 4096-wide classifier"),
     ];
 
     private static readonly Dictionary<string, Entry> Models = new Entry[]
     {
-        new(new("smallcnn", "small fully convolutional CNN for CPU work (4 conv layers, GAP, 0.24 M params)", true, 32),
+        new(new("smallcnn", "small fully convolutional CNN for CPU work (4 conv layers, GAP, 0.24 M params)", true, 32, MinimumInputSide: 4),
             o => new SmallCnn(o.Classes, o.Channels, antialias: o.Antialias)),
-        new(new("resnet9", "ResNet-9 of the tile-training study (pools to 2x2, BN momentum 0.9, 2.4 M params)", false, 32),
+        new(new("resnet9", "ResNet-9 of the tile-training study (pools to 2x2, BN momentum 0.9, 2.4 M params)", false, 32, MinimumInputSide: 8),
             o => new ResNet9(o.Classes, o.Channels, o.Antialias)),
-        new(new("resnet18", "torchvision ResNet-18; default stem 7x7 stride 1, no max-pool (GAP, 11.2 M params)", true, 32) { Stems = ResNetStems },
+        new(new("resnet18", "torchvision ResNet-18; default stem 7x7 stride 1, no max-pool (GAP, 11.2 M params)", true, 32, MinimumInputSide: 1) { Stems = ResNetStems },
             ResNet.ResNet18),
-        new(new("resnet34", "torchvision ResNet-34; default stem 7x7 stride 1, no max-pool (GAP, 21.3 M params)", true, 32) { Stems = ResNetStems },
+        new(new("resnet34", "torchvision ResNet-34; default stem 7x7 stride 1, no max-pool (GAP, 21.3 M params)", true, 32, MinimumInputSide: 1) { Stems = ResNetStems },
             ResNet.ResNet34),
-        new(new("resnet50", "torchvision ResNet-50 (Bottleneck v1.5); default stem 7x7 stride 1, no max-pool (GAP, 23.5 M params)", true, 32) { Stems = ResNetStems },
+        new(new("resnet50", "torchvision ResNet-50 (Bottleneck v1.5); default stem 7x7 stride 1, no max-pool (GAP, 23.5 M params)", true, 32, MinimumInputSide: 1) { Stems = ResNetStems },
             ResNet.ResNet50),
         Vgg(11, false), Vgg(13, false), Vgg(16, false), Vgg(11, true), Vgg(13, true), Vgg(16, true),
-        new(new("lenet", "LeNet-5 (padded convs, adaptive 5x5 pool, FC 120-84-k; 62 k params)", false, 28),
+        new(new("lenet", "LeNet-5 (padded convs, adaptive 5x5 pool, FC 120-84-k; 62 k params)", false, 28, MinimumInputSide: 1),
             o => new LeNet(o.Classes, o.Channels, o.Antialias)),
     }.ToDictionary(e => e.Info.Name, StringComparer.OrdinalIgnoreCase);
 
     private static Entry Vgg(int depth, bool batchNorm) =>
         new(new($"vgg{depth}{(batchNorm ? "bn" : "")}",
                 $"VGG-{depth}{(batchNorm ? " with BatchNorm" : ", no BN")}; default: CIFAR head (ceil-mode pools, GAP, linear head), imagenet stem: torchvision's",
-                true, 32) { Stems = VggStems },
+                true, 32, MinimumInputSide: 1) { Stems = VggStems },
             o => o.Stem == Stem.ImageNet
                 ? new VggImageNet(depth, o, batchNorm)
                 : new Vgg(depth, o, batchNorm));
@@ -61,6 +62,13 @@ public static class ModelRegistry
     public static string Describe(string name) => Lookup(name).Info.Description;
 
     public static bool Exists(string name) => Models.ContainsKey(name);
+
+    /// <summary>Refuses an input side below what <paramref name="name"/> built with <paramref name="options"/> accepts (see <see cref="ModelInfo.CheckInputSide"/>).</summary>
+    public static void CheckInputSide(string name, ModelOptions options, int side, string what)
+    {
+        var info = Lookup(name).Info;
+        info.CheckInputSide(side, Resolve(info, options).Stem, options.Antialias, what);
+    }
 
     /// <summary>One line per network ("name  description"), for help texts such as <c>myopia train --help</c>.</summary>
     public static string HelpText()

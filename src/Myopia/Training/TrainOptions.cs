@@ -71,10 +71,40 @@ public sealed record TrainOptions
         if (Pad < 0) throw new MyopiaException($"--pad must be >= 0, got {Pad}");
         if (Tile is not null && Pad > 0) throw new MyopiaException("use either --tile (crops without padding) or --pad (pad-and-crop to the image size), not both");
         if (!(Lr > 0) || double.IsInfinity(Lr)) throw new MyopiaException($"--lr must be a positive number, got {Lr}");
-        if (WeightDecay < 0) throw new MyopiaException($"--weight-decay must be >= 0, got {WeightDecay}");
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new MyopiaException($"--weight-decay must be a number >= 0, got {WeightDecay}");
+        if (!(Momentum >= 0 && Momentum < 1)) throw new MyopiaException($"--momentum must be in [0, 1), got {Momentum}");
+        if (!(Gamma > 0 && Gamma <= 1)) throw new MyopiaException($"--gamma must be in (0, 1], got {Gamma}");
+        if (Milestones is null) throw new MyopiaException("milestones must be a list of epochs");
+        if (Milestones.Any(m => m < 1)) throw new MyopiaException($"--milestones must be epochs >= 1, got {string.Join(",", Milestones)}");
+        for (int i = 1; i < Milestones.Length; i++)
+            if (Milestones[i] <= Milestones[i - 1]) throw new MyopiaException($"--milestones must increase, got {string.Join(",", Milestones)}");
+        if (string.IsNullOrWhiteSpace(Data)) throw new MyopiaException("--data names no dataset");
+        if (string.IsNullOrWhiteSpace(Model)) throw new MyopiaException("--model names no network");
         if (!Optimizers.Contains(Optimizer)) throw new MyopiaException($"unknown optimizer '{Optimizer}'; use one of {string.Join(", ", Optimizers)}");
         if (!LearningRateSchedule.Names.Contains(Schedule)) throw new MyopiaException($"unknown schedule '{Schedule}'; use one of {string.Join(", ", LearningRateSchedule.Names)}");
         if (TrainLimit is < 1 || TestLimit is < 1) throw new MyopiaException("--train-limit and --test-limit must be positive");
         if (Threads < 0) throw new MyopiaException($"--threads must be >= 0, got {Threads}");
+        ValidateModelAndData();
+    }
+
+    // The network exists with this stem and filter, and the tile fits both the network and the images,
+    // known before any data is read (a sweep checks every run this way before starting one).
+    private void ValidateModelAndData()
+    {
+        if (!Models.ModelRegistry.Exists(Model))
+            throw new MyopiaException($"unknown model '{Model}'; known models: {string.Join(", ", Models.ModelRegistry.Names)}");
+        if (Stem is not null && !Models.StemNames.All.Contains(Stem))
+            throw new MyopiaException($"unknown stem '{Stem}'; use one of {string.Join(", ", Models.StemNames.All)}");
+        var modelOptions = Models.ModelRegistry.Resolve(Model, ModelOptions(classes: 1, channels: 1));
+        int? side = Myopia.Data.DatasetImageSide.Of(Data);
+        if (Tile is { } t)
+        {
+            Models.ModelRegistry.CheckInputSide(Model, modelOptions, t, "--tile");
+            if (side is { } s && t > s) throw new MyopiaException($"tile {t}x{t} is larger than the {s}x{s} images of {this.Data}");
+        }
+        else if (side is { } s)
+        {
+            Models.ModelRegistry.CheckInputSide(Model, modelOptions, s, $"the image side of {this.Data},");
+        }
     }
 }

@@ -27,13 +27,13 @@ public class AntialiasTests
     [MemberData(nameof(EveryArchitectureAndStem))]
     public void RunsOnThirtyTwoAndOnTheSmallestTileWithAndWithoutAntialias(string name, Stem? stem)
     {
-        var smallest = ModelRegistry.Info(name).MinimumInputSideWith(stem);
         // 7, the widest filter, is the hardest case on the tiny maps deep inside a network run on a tile.
         foreach (var antialias in new[] { 0, 7 })
         {
             using var model = ModelRegistry.Create(name, new ModelOptions(5, Stem: stem, Antialias: antialias));
             model.eval();
             using var _ = no_grad();
+            var smallest = ModelRegistry.Info(name).MinimumInputSideWith(stem, antialias);
             foreach (var side in new[] { smallest, 32 }.Distinct())
             {
                 using var x = randn(2, 3, side, side);

@@ -16,6 +16,9 @@ public sealed class InitScalingSweep(LinearDynamicsOptions options, double[] eps
 {
     public InitScalingResult Run(Action<double>? progress = null)
     {
+        options.Validate();
+        if (epsilons.Length == 0 || epsilons.Any(e => !(e > 0) || double.IsInfinity(e)))
+            throw new MyopiaException($"initialisation scales must be positive numbers, got {string.Join(",", epsilons)}");
         int threads = get_num_threads();
         set_num_threads(1); // tiny tensors: threads only add overhead
         try { return RunSingleThreaded(progress); }

@@ -24,6 +24,20 @@ public sealed record LinearDynamicsOptions
 
     public static readonly string[] Setups = ["canonical", "1d-bias", "1d-order", "mnist", "config"];
 
+    /// <summary>Rejects impossible settings with one clear message, before any data is built.</summary>
+    public void Validate()
+    {
+        if (!Setups.Contains(Setup)) throw new MyopiaException($"unknown setup '{Setup}'; use one of {string.Join(", ", Setups)}");
+        if (!(Lr > 0) || double.IsInfinity(Lr)) throw new MyopiaException($"--lr must be a positive number, got {Lr}");
+        if (!(Epsilon > 0) || double.IsInfinity(Epsilon)) throw new MyopiaException($"--epsilon must be a positive number, got {Epsilon}");
+        if (StepsCnn < 1) throw new MyopiaException($"--steps-cnn must be at least 1, got {StepsCnn}");
+        if (StepsFcnn < 1) throw new MyopiaException($"--steps-fcnn must be at least 1, got {StepsFcnn}");
+        if (Hidden < 1) throw new MyopiaException($"--hidden must be at least 1, got {Hidden}");
+        if (Kernel is < 1) throw new MyopiaException($"--kernel must be at least 1, got {Kernel}");
+        if (Setup == "config" && ConfigPath is null) throw new MyopiaException("--setup config needs --config FILE");
+        if (Setup == "mnist" && MnistFolder is null) throw new MyopiaException("--setup mnist needs --data-dir (the MNIST IDX folder)");
+    }
+
     public LinearDataset CreateDataset() => Setup switch
     {
         "canonical" => LinearDataset.FromParts("canonical", LinearDataset.Canonical()),
@@ -62,6 +76,7 @@ public sealed class LinearDynamicsExperiment(LinearDynamicsOptions options)
 {
     public LinearDynamicsResult Run(Action<string, int, int>? progress = null)
     {
+        options.Validate();
         var clock = Stopwatch.StartNew();
         // The tensors are tiny (a few images of 256 pixels): one thread avoids libtorch's thread-pool overhead, which dominates otherwise.
         int threads = TorchSharp.torch.get_num_threads();

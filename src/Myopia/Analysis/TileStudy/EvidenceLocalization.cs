@@ -49,19 +49,30 @@ public static class EvidenceLocalizer
     public static EvidenceLocalization Measure(IReadOnlyList<ImageHeatmap> maps, IReadOnlyList<IReadOnlyList<ObjectBox>> boxes, int tile)
     {
         if (maps.Count != boxes.Count) throw new ArgumentException("one list of boxes per heatmap");
-        double on = 0, off = 0;
-        long onCount = 0, offCount = 0;
-        for (int n = 0; n < maps.Count; n++)
-        {
-            var map = maps[n];
-            var inside = TilesContaining(map.Height, map.Width, tile, boxes[n]);
-            for (int p = 0; p < inside.Length; p++)
-                if (inside[p]) { on += map.Probability[p]; onCount++; }
-                else { off += map.Probability[p]; offCount++; }
-        }
-        return new EvidenceLocalization(maps.Count,
-            onCount > 0 ? on / onCount : double.NaN,
-            offCount > 0 ? off / offCount : double.NaN,
-            (double)onCount / Math.Max(1, onCount + offCount));
+        var tally = new EvidenceTally(tile);
+        for (int n = 0; n < maps.Count; n++) tally.Add(maps[n], boxes[n]);
+        return tally.Result;
     }
+}
+
+/// <summary><see cref="EvidenceLocalizer.Measure"/> accumulated one image at a time, for maps that are streamed rather than kept.</summary>
+public sealed class EvidenceTally(int tile)
+{
+    private double on, off;
+    private long onCount, offCount;
+    private int images;
+
+    public void Add(ImageHeatmap map, IReadOnlyList<ObjectBox> boxes)
+    {
+        var inside = EvidenceLocalizer.TilesContaining(map.Height, map.Width, tile, boxes);
+        for (int p = 0; p < inside.Length; p++)
+            if (inside[p]) { on += map.Probability[p]; onCount++; }
+            else { off += map.Probability[p]; offCount++; }
+        images++;
+    }
+
+    public EvidenceLocalization Result => new(images,
+        onCount > 0 ? on / onCount : double.NaN,
+        offCount > 0 ? off / offCount : double.NaN,
+        (double)onCount / Math.Max(1, onCount + offCount));
 }

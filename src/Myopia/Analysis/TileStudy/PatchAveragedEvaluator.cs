@@ -60,6 +60,7 @@ public sealed class PatchAveragedEvaluator(Classifier classifier, PatchAveragedO
         if (options.Tile > height || options.Tile > width)
             throw new MyopiaException($"tile {options.Tile}x{options.Tile} is larger than the {height}x{width} images");
         if (options.Stride < 1) throw new MyopiaException($"stride must be >= 1, got {options.Stride}");
+        classifier.CheckInputSide(options.Tile, options.Tile, "tile");
         if (options.PatchBatch < 1) throw new MyopiaException($"patch batch must be >= 1, got {options.PatchBatch}");
     }
 }

@@ -8,7 +8,7 @@ public sealed record PatchErrorParameters(string Name, double H, double N, doubl
 {
     public void Validate()
     {
-        if (!(H > 0) || !(N >= 1) || !(K >= 1) || !(S > 0) || !(Alpha > 0))
+        if (!(H > 0) || !(N >= 1) || !(K >= 1) || !(S > 0) || !(Alpha > 0) || !new[] { H, N, K, S, Alpha }.All(double.IsFinite))
             throw new MyopiaException($"patch error model needs h > 0, N >= 1, k >= 1, s > 0 and alpha > 0 (got h={H}, N={N}, k={K}, s={S}, alpha={Alpha})");
     }
 }
@@ -48,6 +48,9 @@ public sealed record PatchErrorCurve(PatchErrorParameters Parameters, double[] T
 /// </summary>
 public static class PatchErrorModel
 {
+    /// <summary>Most grid points a curve is computed on (h / step).</summary>
+    public const int MaxPoints = 10_000_000;
+
     public static double Error(PatchErrorParameters p, double t)
     {
         if (!(t > 0) || t > p.H) throw new MyopiaException($"tile side t must be in (0, h={p.H}], got {t}");
@@ -63,6 +66,8 @@ public static class PatchErrorModel
     public static PatchErrorCurve Curve(PatchErrorParameters p, double step = 0.1)
     {
         p.Validate();
+        if (!(step > 0) || step > p.H) throw new MyopiaException($"step must be in (0, h], got {step}");
+        if (p.H / step > MaxPoints) throw new MyopiaException($"step {step} gives more than {MaxPoints:N0} points over t in (0, {p.H}]; use a larger step");
         int count = (int)Math.Floor(p.H / step + 1e-9);
         var t = Enumerable.Range(1, count).Select(i => Math.Round(i * step, 10)).ToArray();
         var err = t.Select(v => Error(p, v)).ToArray();

@@ -43,6 +43,7 @@ public sealed class TileAgreement(Classifier classifier, TileAgreementOptions op
             if (t < 1 || t > data.Height || t > data.Width)
                 throw new MyopiaException($"tile {t} must be in 1..{Math.Min(data.Height, data.Width)} for {data.Height}x{data.Width} images");
         if (options.Stride < 1) throw new MyopiaException($"stride must be >= 1, got {options.Stride}");
+        foreach (var t in options.Tiles) classifier.CheckInputSide(t, t, "tile");
         Evaluation.FullImageEvaluator.CheckClasses(classifier, data);
         int stride = options.Stride;
         var rows = new List<TileAgreementRow>();

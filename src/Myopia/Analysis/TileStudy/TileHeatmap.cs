@@ -21,16 +21,23 @@ public sealed record TileHeatmapOptions(int Tile, int Stride = 1, HeatmapTarget 
 public sealed record ImageHeatmap(int Index, int Label, int FullPrediction, int ClassOfInterest, int Height, int Width,
     float[] MaxLogit, float[] MaskedLogit, float[] Probability, float[] ClassLogit, int[] ClassMap);
 
+/// <param name="Images">Every image's maps; empty when they were streamed to <see cref="TileHeatmap.Sink"/>.</param>
 /// <param name="TilesPerSecond">Tiles per second in exact mode, pixels per second in dense mode.</param>
 public sealed record TileHeatmapResult(TileHeatmapOptions Options, string Mode, IReadOnlyList<string> ClassNames, List<ImageHeatmap> Images, double TilesPerSecond)
     : IAnalysisResult
 {
+    /// <summary>How many images were mapped, when their maps went to a sink instead of <see cref="Images"/>.</summary>
+    public int? Streamed { get; init; }
+
+    /// <summary>How many images were mapped, kept or streamed.</summary>
+    public int ImageCount => Streamed ?? Images.Count;
+
     public IReadOnlyDictionary<string, object> Headline() => new Dictionary<string, object>
     {
         ["mode"] = Mode,
         ["tile"] = Options.Tile,
         ["stride"] = Options.Stride,
-        ["images"] = Images.Count,
+        ["images"] = ImageCount,
         [Mode == "dense" ? "pixels_per_second" : "tiles_per_second"] = TilesPerSecond,
     };
 }
@@ -44,6 +51,13 @@ public sealed record TileHeatmapResult(TileHeatmapOptions Options, string Mode, 
 /// </summary>
 public sealed class TileHeatmap(Classifier classifier, TileHeatmapOptions options) : IAnalysis<TileHeatmapResult>
 {
+    /// <summary>
+    /// When set, each image's maps are handed here as soon as its chunk is computed and the result
+    /// keeps none of them (<see cref="TileHeatmapResult.Images"/> empty): memory stays bounded by one
+    /// chunk however many images are mapped. Writers and running statistics take the maps from here.
+    /// </summary>
+    public Action<ImageHeatmap>? Sink { get; init; }
+
     public TileHeatmapResult Run(ImageDataset images, IProgress<AnalysisProgress>? progress = null, CancellationToken cancellation = default) =>
         options.Mode == HeatmapMode.Dense ? Dense(images, progress, cancellation) : Exact(images, progress, cancellation);
 
@@ -51,6 +65,9 @@ public sealed class TileHeatmap(Classifier classifier, TileHeatmapOptions option
     {
         if (options.Tile < 1) throw new MyopiaException($"tile must be positive, got {options.Tile}");
         if (options.Stride < 1) throw new MyopiaException($"stride must be >= 1, got {options.Stride}");
+        if (options.Tile > images.Height || options.Tile > images.Width)
+            throw new MyopiaException($"tile {options.Tile}x{options.Tile} is larger than the {images.Height}x{images.Width} images");
+        classifier.CheckInputSide(options.Tile, options.Tile, "tile");
         int s = options.Stride, h = images.Height, w = images.Width;
         // Enough coarse samples that the last one reaches the last pixel; the extra tiles (centred
         // past the border) need extra zero padding below and to the right.
@@ -63,7 +80,7 @@ public sealed class TileHeatmap(Classifier classifier, TileHeatmapOptions option
         var results = MapChunks(images, imagesPerChunk, s, x => PatchLogits.Compute(classifier.Network, x, options.Tile, s, options.PatchBatch, padding),
             $"exact heatmaps T={options.Tile}", progress, cancellation);
         long tiles = (long)images.Count * rows * columns;
-        return new TileHeatmapResult(options, "exact", images.ClassNames, results, tiles / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
+        return new TileHeatmapResult(options, "exact", images.ClassNames, results, tiles / Math.Max(1e-9, clock.Elapsed.TotalSeconds)) { Streamed = Streamed(images) };
     }
 
     /// <summary>
@@ -84,8 +101,13 @@ public sealed class TileHeatmap(Classifier classifier, TileHeatmapOptions option
             var upsampled = nn.functional.interpolate(map, [images.Height, images.Width], mode: InterpolationMode.Bilinear, align_corners: false);
             return upsampled.permute(0, 2, 3, 1); // n x H x W x K
         }, "dense heatmaps", progress, cancellation);
-        return new TileHeatmapResult(options, "dense", images.ClassNames, results, (double)images.Count * images.Height * images.Width / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
+        return new TileHeatmapResult(options, "dense", images.ClassNames, results, (double)images.Count * images.Height * images.Width / Math.Max(1e-9, clock.Elapsed.TotalSeconds))
+        {
+            Streamed = Streamed(images),
+        };
     }
+
+    private int? Streamed(ImageDataset images) => Sink is null ? null : (int)images.Count;
 
     // Both modes: normalize a chunk of images, take the full-image prediction, compute the chunk's
     // n x rows x columns x K logit grid (sampled every `stride` pixels), and turn each image's grid into maps.
@@ -101,7 +123,11 @@ public sealed class TileHeatmap(Classifier classifier, TileHeatmapOptions option
             var labels = chunk.Labels.cpu().data<long>().ToArray();
             var logits = logitGrid(chunk.Images).cpu();
             for (int i = 0; i < chunk.Count; i++)
-                results.Add(Maps((int)chunk.Start + i, (int)labels[i], (int)predictions[i], logits[i], images.Height, images.Width, stride));
+            {
+                var maps = Maps((int)chunk.Start + i, (int)labels[i], (int)predictions[i], logits[i], images.Height, images.Width, stride);
+                if (Sink is { } sink) sink(maps);
+                else results.Add(maps);
+            }
         }, progress, cancellation);
         return results;
     }
@@ -157,16 +183,31 @@ public sealed class TileHeatmap(Classifier classifier, TileHeatmapOptions option
     /// <summary>How far a dense map agrees with the exact one: equal argmax class, and Pearson correlation of the class-of-interest logit.</summary>
     public static (double ClassAgreement, double LogitCorrelation) Agreement(TileHeatmapResult exact, TileHeatmapResult dense)
     {
-        double agree = 0, corr = 0;
-        for (int i = 0; i < exact.Images.Count; i++)
-        {
-            var a = exact.Images[i];
-            var b = dense.Images[i];
-            agree += a.ClassMap.Zip(b.ClassMap).Count(p => p.First == p.Second) / (double)a.ClassMap.Length;
-            corr += Pearson(a.ClassLogit, b.ClassLogit);
-        }
-        return (agree / exact.Images.Count, corr / exact.Images.Count);
+        var tally = new HeatmapAgreement();
+        for (int i = 0; i < exact.Images.Count; i++) tally.Add(exact.Images[i], dense.Images[i]);
+        return tally.Result;
     }
+}
+
+/// <summary>
+/// How far dense maps agree with exact ones, accumulated image by image (so streamed maps need not be
+/// kept): the share of pixels with the same argmax class, and the Pearson correlation of the
+/// class-of-interest logit, each averaged over images.
+/// </summary>
+public sealed class HeatmapAgreement
+{
+    private double agree, correlation;
+    private int images;
+
+    public void Add(ImageHeatmap exact, ImageHeatmap dense)
+    {
+        if (exact.ClassMap.Length != dense.ClassMap.Length) throw new ArgumentException("the exact and dense maps differ in size");
+        agree += exact.ClassMap.Zip(dense.ClassMap).Count(p => p.First == p.Second) / (double)exact.ClassMap.Length;
+        correlation += Pearson(exact.ClassLogit, dense.ClassLogit);
+        images++;
+    }
+
+    public (double ClassAgreement, double LogitCorrelation) Result => (agree / images, correlation / images);
 
     private static double Pearson(float[] x, float[] y)
     {
