@@ -92,7 +92,7 @@ public static class CommonOptions
 
     public static Option<int> Seed() => new("--seed") { Description = "random seed", DefaultValueFactory = _ => 42 };
 
-    public static Option<string?> Out() => new("--out") { Description = "run folder to write results into" };
+    public static Option<string?> Out() => new("--out") { Description = "run folder to write results into (default: a new runs/COMMAND-DATE-TIME folder)" };
 
     public static Option<bool> Json() => new("--json") { Description = "print the figures as one JSON object on stdout" };
 

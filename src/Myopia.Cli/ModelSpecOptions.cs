@@ -45,7 +45,7 @@ public sealed class ModelSpecOptions
                 r.AddError($"--antialias must be 0 (none) or a filter size 1..{ModelOptions.MaxFilterSize}, got {a}");
         });
         if (asArgument) command.Arguments.Add(modelArgument);
-        else command.Options.Add(model);
+        else command.Options.Insert(0, model); // the first thing a user gives, so the first line of help
         foreach (var option in new Option[] { arch, stem, antialias, classes, classNames, mean, std, input, seed, device })
             command.Options.Add(option);
         return this;

@@ -23,6 +23,7 @@ public static class DemoCommand
         var model = CommonOptions.Model();
         var seed = CommonOptions.Seed();
         var output = CommonOptions.Out();
+        output.Description = "demo folder";
         output.DefaultValueFactory = _ => Path.Combine("runs", "demo");
         var json = CommonOptions.Json();
         var threads = CommonOptions.Threads();

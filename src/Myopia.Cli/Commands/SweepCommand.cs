@@ -40,6 +40,7 @@ public static class SweepCommand
         var patchLimit = new Option<int?>("--patch-test-limit") { Description = "test images used for mode B (default: all)" }.AtLeast(1);
         var theory = new Option<string?>("--theory") { Description = "err(t) preset overlaid on the figure (default: the dataset's, if it has one)" };
         var output = CommonOptions.Out();
+        output.Description = "sweep folder: sweep.json, results.csv, figures, report and one run folder per point";
         output.Required = true;
         var json = CommonOptions.Json();
         var command = new Command("sweep", "Train every combination of models x tile sizes x seeds, resumably; plot test error vs tile size with the err(t) model.")

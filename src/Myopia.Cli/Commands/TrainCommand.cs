@@ -30,6 +30,7 @@ public static class TrainCommand
         var batch = CommonOptions.Batch();
         var seed = CommonOptions.Seed();
         var output = CommonOptions.Out();
+        output.Description = "run folder (default: runs/DATA-MODEL-TILE-SEED)";
         var json = CommonOptions.Json();
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
