@@ -5,12 +5,15 @@ namespace Myopia.Training;
 /// <summary>
 /// Logs the process's resident memory every N training steps when MYOPIA_RSS_LOG names a file
 /// (MYOPIA_RSS_EVERY sets N, default 100). A diagnostic for leak hunting: a long run that grows
-/// shows it here, with the managed heap and libtorch's view beside the kernel's.
+/// shows it here, with the managed heap beside the kernel's figure. MYOPIA_RSS_GC=1 runs a full garbage
+/// collection (and the finalizers that free tensors nobody disposed) before each reading: what then remains
+/// is really held, what disappears was only garbage not yet collected.
 /// </summary>
 public sealed class ResidentMemoryLog
 {
     private readonly string? path;
     private readonly int every;
+    private readonly bool collectFirst = Environment.GetEnvironmentVariable("MYOPIA_RSS_GC") == "1";
     private long steps;
 
     private ResidentMemoryLog(string? path, int every)
@@ -32,6 +35,12 @@ public sealed class ResidentMemoryLog
     {
         steps++;
         if (path is null || steps % every != 0) return;
+        if (collectFirst)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+        }
         var line = string.Join(',', steps.ToString(CultureInfo.InvariantCulture), epoch.ToString(CultureInfo.InvariantCulture),
             VmRssKilobytes().ToString(CultureInfo.InvariantCulture), GC.GetTotalMemory(false).ToString(CultureInfo.InvariantCulture),
             GC.CollectionCount(0).ToString(CultureInfo.InvariantCulture));
