@@ -70,7 +70,7 @@ public sealed record CheckpointInfo
         if (Antialias is < 0 or > 7) return $"antialias filter {Antialias} (expected 0 to 7)";
         if (Options is null) return "no training options";
         if (CompletedEpochs < 0) return $"{CompletedEpochs} completed epochs";
-        if (History is null || History.Count != CompletedEpochs) return $"a history of {History?.Count ?? 0} epochs for {CompletedEpochs} completed";
+        if (History is null) return "no history";
         if (Partial is { } p && (p.Epoch != CompletedEpochs || p.NextBatch < 0 || p.Seen < 0)) return $"a partial epoch {p.Epoch + 1} after {CompletedEpochs} completed";
         return null;
     }
