@@ -112,7 +112,10 @@ public static class TrainCommand
     private static string SafeName(string data) =>
         new(data.Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' ? c : '_').ToArray());
 
-    /// <summary>Trains with progress on stderr, Ctrl-C checkpointing, and writes plots and a report into the run folder.</summary>
+    /// <summary>
+    /// Trains with progress on stderr; Ctrl-C, SIGTERM or the death of a parent sweep checkpoint the partial epoch
+    /// (<see cref="StopSignals"/>). The trainer itself writes metrics, plots and report.md at every epoch's end.
+    /// </summary>
     public static TrainingResult Train(TrainOptions options, string outDir, bool resume, string? commandLine, string? label = null, StopSignals? stop = null)
     {
         options.Validate();
