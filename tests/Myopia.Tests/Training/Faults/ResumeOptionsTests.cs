@@ -103,6 +103,22 @@ public class ResumeOptionsTests(TrainingRunFixture reference) : IClassFixture<Tr
         Assert.Equal(2, File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Length);
     }
 
+    [Fact]
+    public void TheCliExtendsAFinishedRunOnlyWhenToldAndSaysSo()
+    {
+        var dir = Path.Combine(reference.Root, "extended");
+        CopyRun(reference.Straight, dir);
+
+        var outcome = CliProcess.Run("train", "--out", dir, "--resume", "--epochs", "3");
+
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        Assert.Contains($"extending the finished run in {dir} from 2 to 3 epochs", outcome.Stderr);
+        var info = Checkpoint.ReadInfo(Path.Combine(dir, Checkpoint.FileName));
+        Assert.Equal(3, info.CompletedEpochs);
+        Assert.Equal(3, info.Options.Epochs);
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Length);
+    }
+
     private static void CopyRun(string from, string to)
     {
         Directory.CreateDirectory(to);
