@@ -64,6 +64,8 @@ public sealed class ProcessSweepExecutor(int parallel, int threadsPerJob, Action
         foreach (var a in new[] { "train", "--config", config, "--out", job.RunDir, "--threads", threadsPerJob.ToString() })
             start.ArgumentList.Add(a);
         if (job.Resume) start.ArgumentList.Add("--resume");
+        // The child stops (saving its progress) if this process dies, rather than train on, orphaned, into a folder a re-run trains into.
+        start.Environment[Terminal.ParentProcessWatch.Variable] = Environment.ProcessId.ToString();
         var process = new Process { StartInfo = start };
         var logFile = new StreamWriter(Path.Combine(job.RunDir, "train.log"), append: true) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (logFile) logFile.WriteLine(e.Data); };

@@ -50,13 +50,14 @@ public static class TrainCommand
         var gamma = new Option<double>("--gamma") { Description = "MultiStep factor", DefaultValueFactory = _ => 0.5 };
         var trainLimit = CommonOptions.TrainLimit();
         var testLimit = CommonOptions.TestLimit();
-        var resume = new Option<bool>("--resume") { Description = "continue the run in --out from its last checkpoint" };
+        var resume = new Option<bool>("--resume") { Description = "continue the run in --out from its last checkpoint, with the run's own options (only --threads, --device, --data-dir may change; --epochs extends a finished run)" };
+        var force = new Option<bool>("--force") { Description = "start over in an --out that already holds a run, replacing its checkpoints, metrics and report" };
         var config = new Option<string?>("--config") { Description = "read all training options from a JSON file (a run's config.json); other options are ignored" };
 
         var command = new Command("train", "Train a network on random tiles (or full images) of a dataset; evaluate on full test images every epoch.")
         {
             data, dataDir, model, stem, antialias, tile, epochs, batch, seed, pad, padMode, noFlip, optimizer, lr, weightDecay, momentum, nesterov,
-            schedule, milestones, gamma, trainLimit, testLimit, threads, device, output, resume, config, json,
+            schedule, milestones, gamma, trainLimit, testLimit, threads, device, output, resume, force, config, json,
         };
         command.SetAction(parse =>
         {
@@ -70,15 +71,44 @@ public static class TrainCommand
                 Milestones = ParseMilestones(parse.GetValue(milestones)!), Gamma = parse.GetValue(gamma),
                 TrainLimit = parse.GetValue(trainLimit), TestLimit = parse.GetValue(testLimit), Threads = parse.GetValue(threads), Device = parse.GetValue(device)!,
             };
+            // The options given explicitly (snake_case, as in config.json): a resumed run may be told only some of them.
+            var given = new Dictionary<string, Option>
+            {
+                ["data"] = data, ["data_dir"] = dataDir, ["model"] = model, ["stem"] = stem, ["antialias"] = antialias, ["tile"] = tile,
+                ["epochs"] = epochs, ["batch"] = batch, ["seed"] = seed, ["pad"] = pad, ["pad_mode"] = padMode, ["flip"] = noFlip,
+                ["optimizer"] = optimizer, ["lr"] = lr, ["weight_decay"] = weightDecay, ["momentum"] = momentum, ["nesterov"] = nesterov,
+                ["schedule"] = schedule, ["milestones"] = milestones, ["gamma"] = gamma, ["train_limit"] = trainLimit, ["test_limit"] = testLimit,
+                ["threads"] = threads, ["device"] = device,
+            }.Where(kv => parse.GetResult(kv.Value) is { Implicit: false }).Select(kv => kv.Key).ToHashSet();
             if (parse.GetValue(config) is { } configPath)
+            {
                 options = ReadConfig(configPath) with { Threads = options.Threads, Device = options.Device };
+                // Every option of the file counts as given; the machine's come from the command line.
+                given = [.. AllOptionNames(options).Where(n => n is not ("threads" or "device") || given.Contains(n))];
+            }
             options.Validate(); // before the run folder is made
             if (!parse.GetValue(resume)) Data.DatasetCatalog.EnsureAvailable(options.Data, options.DataDir);
             CommonOptions.ApplyThreads(options.Threads);
             var outDir = OutputFolder.Resolve(parse.GetValue(output) ?? DefaultRunDir(options), "train");
-            var result = Train(options, outDir, parse.GetValue(resume), "myopia " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)));
+            using var ownership = RunLock.Acquire(outDir, m => Console.Error.WriteLine(m));
+            var run = new RunFolder(outDir);
+            bool resuming = parse.GetValue(resume);
+            if (resuming && File.Exists(run.Checkpoint))
+                options = ResumeRules.Resolve(Checkpoint.ReadInfo(run.Checkpoint), options, given, outDir, m => Console.Error.WriteLine(m));
+            else if (!resuming && run.HoldsARun)
+            {
+                var present = run.RunFiles.Where(File.Exists).Select(Path.GetFileName).ToList();
+                if (!parse.GetValue(force))
+                    throw new MyopiaException(
+                        $"{outDir} already holds a training run ({string.Join(", ", present)}); continue it with --resume, " +
+                        "or start over with --force (replaces those files), or choose another --out");
+                Console.Error.WriteLine($"--force: starting over in {outDir}; deleting the previous run's {string.Join(", ", present)}");
+                foreach (var file in run.RunFiles) File.Delete(file);
+            }
+            using var stop = new StopSignals();
+            var result = Train(options, outDir, resuming, "myopia " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), stop: stop);
             if (parse.GetValue(json)) JsonOutput.Print(result);
-            return result.Interrupted ? 130 : 0;
+            return result.Interrupted ? stop.ExitCode : 0;
         });
         return command;
     }
@@ -90,8 +120,11 @@ public static class TrainCommand
     private static string SafeName(string data) =>
         new(data.Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' ? c : '_').ToArray());
 
-    /// <summary>Trains with progress on stderr, Ctrl-C checkpointing, and writes plots and a report into the run folder.</summary>
-    public static TrainingResult Train(TrainOptions options, string outDir, bool resume, string? commandLine, string? label = null)
+    /// <summary>
+    /// Trains with progress on stderr; Ctrl-C, SIGTERM or the death of a parent sweep checkpoint the partial epoch
+    /// (<see cref="StopSignals"/>). The trainer itself writes metrics, plots and report.md at every epoch's end.
+    /// </summary>
+    public static TrainingResult Train(TrainOptions options, string outDir, bool resume, string? commandLine, string? label = null, StopSignals? stop = null)
     {
         options.Validate();
         Devices.DeviceChoice.Parse(options.Device); // a bad --device fails before any data is read
@@ -103,48 +136,40 @@ public static class TrainCommand
             System.Console.Error.WriteLine($"no checkpoint in {outDir} yet; starting a new run there");
             resume = false;
         }
-        if (resume && File.Exists(Path.Combine(outDir, "config.json")))
-        {
-            // The run folder's own options win; only the number of epochs may be raised.
-            var saved = JsonOutput.Deserialize<TrainOptions>(File.ReadAllText(Path.Combine(outDir, "config.json")));
-            options = saved with { Epochs = Math.Max(saved.Epochs, options.Epochs), Threads = options.Threads, Device = options.Device };
-        }
         using var splits = DataLoading.Load(options.Data, options.DataDir, options.TrainLimit, options.TestLimit);
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        using var ownSignals = stop is null ? new StopSignals() : null;
+        var token = (stop ?? ownSignals!).Token;
+        var result = ProgressDisplay.Run(sink =>
         {
-            e.Cancel = true; // finish the batch, checkpoint, then exit
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            var result = ProgressDisplay.Run(sink =>
-            {
-                var observer = new TrainingProgress(sink, label ?? $"{options.Model} T={options.Tile?.ToString() ?? "full"}", options.Batch, splits.Train.Count);
-                return new Trainer(options, splits, outDir, observer) { Command = commandLine }.Run(resume, cancel.Token);
-            });
-            RunReport.Write(new RunFolder(outDir), result, options);
-            PrintSummary(result);
-            return result;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+            var observer = new TrainingProgress(sink, label ?? $"{options.Model} T={options.Tile?.ToString() ?? "full"}", options.Batch, splits.Train.Count);
+            return new Trainer(options, splits, outDir, observer) { Command = commandLine }.Run(resume, token);
+        });
+        PrintSummary(result);
+        return result;
+    }
+
+    /// <summary>Every option name of a config (snake_case).</summary>
+    private static IEnumerable<string> AllOptionNames(TrainOptions options)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(JsonOutput.Serialize(options));
+        return doc.RootElement.EnumerateObject().Select(p => p.Name).ToList();
     }
 
     private static void PrintSummary(TrainingResult r)
     {
         if (r.Interrupted)
         {
-            Console.Error.WriteLine($"interrupted after {r.CompletedEpochs} epochs; continue with: myopia train --out {r.RunDir} --resume");
+            // The run's options live in its checkpoint, so this resumes it exactly.
+            Console.Error.WriteLine($"interrupted after {r.CompletedEpochs} epochs; continue with: myopia train --out {ShellQuote(r.RunDir)} --resume");
             return;
         }
         Console.Error.WriteLine(
             $"{r.Model} T={r.Tile?.ToString() ?? "full"}: final test accuracy {r.Final?.TestAcc:P2} (epoch {r.Final?.Epoch}), " +
             $"best {r.Best?.TestAcc:P2} (epoch {r.Best?.Epoch}); run folder {r.RunDir}");
     }
+
+    private static string ShellQuote(string path) =>
+        path.All(c => char.IsLetterOrDigit(c) || c is '/' or '.' or '-' or '_' or '+' or ':' or '=') ? path : "'" + path.Replace("'", "'\\''") + "'";
 
     private static int[] ParseMilestones(string text)
     {

@@ -72,7 +72,12 @@ public sealed class SweepRunner(SweepSpec spec, string sweepDir)
         var summary = Path.Combine(runDir, "summary.json");
         if (!File.Exists(summary)) return false;
         var result = JsonOutput.Deserialize<TrainingResult>(File.ReadAllText(summary));
-        return !result.Interrupted && result.CompletedEpochs >= options.Epochs;
+        if (result.Interrupted || result.CompletedEpochs < options.Epochs) return false;
+        // The checkpoint commits last at an epoch's end: a summary ahead of it (a kill between the two) is not a finished run.
+        var checkpoint = Path.Combine(runDir, Checkpoint.FileName);
+        if (!File.Exists(checkpoint)) return false;
+        var info = Checkpoint.ReadInfo(checkpoint);
+        return info.Partial is null && info.CompletedEpochs >= options.Epochs;
     }
 
     private SweepRow Row(SweepPoint p, Func<TrainOptions, DatasetSplits> loadData)

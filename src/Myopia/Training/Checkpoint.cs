@@ -171,9 +171,11 @@ public static class Checkpoint
             if (length <= 0 || length > 64 << 20) throw new MyopiaException($"{path} is corrupt (bad header length)");
             var json = reader.ReadBytes(length);
             if (json.Length != length) throw new MyopiaException($"{path} is truncated");
-            return JsonOutput.Deserialize<CheckpointInfo>(Encoding.UTF8.GetString(json));
+            var info = JsonOutput.Deserialize<CheckpointInfo>(Encoding.UTF8.GetString(json));
+            info.Validate(path);
+            return info;
         }
-        catch (Exception e) when (e is EndOfStreamException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is EndOfStreamException or System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
         {
             throw new MyopiaException($"{path} is corrupt or truncated ({e.Message})", e);
         }

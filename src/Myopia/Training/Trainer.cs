@@ -4,6 +4,7 @@ using Myopia.Data;
 using Myopia.Evaluation;
 using Myopia.Models;
 using Myopia.IO;
+using Myopia.Reporting;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,9 +13,10 @@ namespace Myopia.Training;
 
 /// <summary>
 /// Trains a network from the registry on (tiles of) a dataset, evaluating on full test images
-/// after every epoch. Each epoch ends with an atomic checkpoint; an interrupted run (Ctrl-C via the
-/// cancellation token, or a killed process) resumes from it and ends with the same metrics as an
-/// uninterrupted run, because all randomness is derived from (seed, epoch).
+/// after every epoch. Each epoch ends with atomic writes, the checkpoint last; an interrupted run (Ctrl-C or
+/// SIGTERM via the cancellation token, or a process killed at any instant) resumes from it and ends with the
+/// same metrics and files as an uninterrupted run, because all randomness is derived from (seed, epoch).
+/// One process at a time trains into a run folder (<see cref="RunLock"/>).
 /// </summary>
 public sealed class Trainer
 {
@@ -39,6 +41,9 @@ public sealed class Trainer
 
     public TrainingResult Run(bool resume = false, CancellationToken cancel = default)
     {
+        using var ownership = RunLock.Acquire(run.Path, observer.Message);
+        var leftovers = run.RemoveStaleTemporaryFiles();
+        if (leftovers.Count > 0) observer.Message($"removed {string.Join(", ", leftovers)}, left in {run.Path} by a process that was killed mid-write");
         if (options.Threads > 0) torch.set_num_threads(options.Threads);
         torch.manual_seed(options.Seed);
         var device = Devices.DeviceChoice.Parse(options.Device);
@@ -47,18 +52,25 @@ public sealed class Trainer
         if (device.type != DeviceType.CPU) model.to(device);
         using var optimizer = OptimizerFactory.Create(model, options);
         var schedule = new LearningRateSchedule(options);
+        var guard = new DivergenceGuard(data.Train.ClassCount);
 
         var info = NewInfo(ModelRegistry.ParameterCount(model));
+        var total = Stopwatch.StartNew();
+        double previousSeconds = 0;
         if (resume)
         {
             if (!File.Exists(run.Checkpoint))
                 throw new MyopiaException($"nothing to resume: no {Checkpoint.FileName} in {run.Path}");
             var (saved, _) = Checkpoint.Load(run.Checkpoint, optimizer, into: model);
-            EnsureCompatible(saved);
+            ResumeRules.EnsureCompatible(saved, options, run.Path);
             info = info with { CompletedEpochs = saved.CompletedEpochs, Partial = saved.Partial, History = saved.History };
+            previousSeconds = info.History.Sum(h => h.Seconds) + (info.Partial?.Seconds ?? 0);
             observer.Message(saved.Partial is { } p
                 ? $"resuming {run.Path} in epoch {p.Epoch + 1}, batch {p.NextBatch}"
-                : $"resuming {run.Path} after epoch {saved.CompletedEpochs}");
+                : info.CompletedEpochs >= options.Epochs
+                    ? $"the run in {run.Path} has finished its {info.CompletedEpochs} epochs; its files are brought in line with its checkpoint"
+                    : $"resuming {run.Path} after epoch {saved.CompletedEpochs}");
+            Reconcile(info, model, previousSeconds);
         }
         JsonOutput.WriteFile(run.Config, options);
 
@@ -69,8 +81,7 @@ public sealed class Trainer
         var evaluator = new FullImageEvaluator(classifier, new FullImageOptions(options.EvalBatch));
         long n = data.Train.Count;
         long batches = (n + options.Batch - 1) / options.Batch;
-        var total = Stopwatch.StartNew();
-        double previousSeconds = info.History.Sum(h => h.Seconds) + (info.Partial?.Seconds ?? 0);
+        var memoryLog = ResidentMemoryLog.FromEnvironment();
 
         for (int epoch = info.CompletedEpochs; epoch < options.Epochs; epoch++)
         {
@@ -91,9 +102,11 @@ public sealed class Trainer
                 {
                     var stop = new PartialEpoch(epoch, b, lossSum, correct, seen, carriedSeconds + clock.Elapsed.TotalSeconds);
                     info = info with { Partial = stop };
+                    var interrupted = Result(info, interrupted: true, previousSeconds + total.Elapsed.TotalSeconds);
+                    WriteDerived(interrupted);
                     Checkpoint.Save(run.Checkpoint, info, model, optimizer);
-                    observer.Message($"interrupted in epoch {epoch + 1} at batch {b}/{batches}; checkpoint saved; resume with --resume");
-                    return Result(info, interrupted: true, previousSeconds + total.Elapsed.TotalSeconds);
+                    observer.Message($"interrupted in epoch {epoch + 1} at batch {b}/{batches}; checkpoint saved");
+                    return interrupted;
                 }
                 long start = b * options.Batch, count = Math.Min(options.Batch, n - start);
                 if (count < 2 && b > 0) break; // a batch of one breaks batch norm; it is one image per epoch at most
@@ -106,18 +119,17 @@ public sealed class Trainer
                 var logits = model.call(x);
                 var loss = nn.functional.cross_entropy(logits, y);
                 double lossValue = loss.item<float>();
-                if (!double.IsFinite(lossValue))
-                    throw new MyopiaException(
-                        $"training loss became {lossValue} in epoch {epoch + 1}, batch {b + 1}; stopped. " +
-                        $"The last good checkpoint (after epoch {info.CompletedEpochs}) is kept in {run.Path}. Try a lower --lr.");
+                if (guard.CheckTrainLoss(lossValue) is { } diverged) throw Diverged(diverged, epoch, b);
                 optimizer.zero_grad();
                 loss.backward();
                 optimizer.step();
+                if (DivergenceGuard.CheckWeights(model) is { } broken) throw Diverged(broken, epoch, b);
 
                 lossSum += lossValue * count;
                 correct += logits.argmax(1).eq(y).sum().item<long>();
                 seen += count;
                 observer.BatchFinished(epoch + 1, b + 1, batches, seen, lossValue);
+                memoryLog.StepFinished(epoch + 1);
             }
 
             // Throughput counts only this process's training steps, not evaluation or earlier sessions.
@@ -125,19 +137,88 @@ public sealed class Trainer
             double imagesPerSecond = (seen - (partial?.Seen ?? 0)) / Math.Max(1e-9, trainSeconds);
             observer.Evaluating(epoch + 1);
             var test = evaluator.Run(data.Test);
+            if (DivergenceGuard.CheckTestLoss(test.Loss) is { } badTest) throw Diverged(badTest, epoch, batch: null);
             var metrics = new EpochMetrics(epoch + 1, lr, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen),
                 test.Loss, test.Top1, test.Top5, imagesPerSecond, carriedSeconds + clock.Elapsed.TotalSeconds);
+            if (guard.CheckCollapse(test, metrics.TrainAcc) is { } collapsed) observer.Message($"warning: epoch {epoch + 1}: {collapsed}");
             bool best = info.History.Count == 0 || metrics.TestAcc > info.History.Max(h => h.TestAcc);
             info = info with { CompletedEpochs = epoch + 1, Partial = null, History = [.. info.History, metrics] };
-            Checkpoint.Save(run.Checkpoint, info, model, optimizer);
-            if (best) Checkpoint.Save(run.BestCheckpoint, info, model, optimizer: null);
-            run.WriteMetrics(info.History);
+            EndEpoch(info, model, optimizer, best, previousSeconds + total.Elapsed.TotalSeconds);
             observer.EpochFinished(metrics, best);
         }
 
-        var result = Result(info, interrupted: false, previousSeconds + total.Elapsed.TotalSeconds);
+        return Result(info, interrupted: false, previousSeconds + total.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The epoch-end writes, each atomic, ordered so that checkpoint.pt commits LAST: everything else derives
+    /// from it, so a kill between any two writes leaves a checkpoint of the previous epoch, whose resume
+    /// replays this epoch and rewrites the rest. Never the other way round (a checkpoint that claims an
+    /// epoch whose metrics row or best.pt never reached the disk).
+    /// </summary>
+    private void EndEpoch(CheckpointInfo info, nn.Module model, OptimizerHelper optimizer, bool best, double seconds)
+    {
+        bool final = info.CompletedEpochs == options.Epochs;
+        run.WriteMetrics(info.History);
+        FaultInjection.After("metrics", final);
+        if (best) Checkpoint.Save(run.BestCheckpoint, info, model, optimizer: null);
+        FaultInjection.After("best", final);
+        var result = Result(info, interrupted: false, seconds);
         JsonOutput.WriteFile(run.Summary, result);
-        return result;
+        FaultInjection.After("summary", final);
+        RunReport.Write(run, result, options);
+        FaultInjection.After("report", final);
+        Checkpoint.Save(run.Checkpoint, info, model, optimizer);
+        FaultInjection.After("checkpoint", final);
+    }
+
+    private void WriteDerived(TrainingResult result)
+    {
+        run.WriteMetrics(result.History);
+        JsonOutput.WriteFile(run.Summary, result);
+        RunReport.Write(run, result, options);
+    }
+
+    /// <summary>
+    /// On resume, rewrites what derives from the checkpoint's history, which may be missing or ahead of it
+    /// after a kill: metrics.csv, summary.json, report.md and curves.png, and best.pt when it does not hold
+    /// the epoch the history calls best (its own info says which epoch it holds).
+    /// </summary>
+    private void Reconcile(CheckpointInfo info, nn.Module model, double seconds)
+    {
+        bool finished = info.Partial is null && info.CompletedEpochs >= options.Epochs;
+        WriteDerived(Result(info, interrupted: !finished, seconds));
+        var historyBest = info.History.Count == 0 ? null : info.History.MaxBy(h => h.TestAcc);
+        int? bestOnDisk = File.Exists(run.BestCheckpoint) ? Checkpoint.ReadInfo(run.BestCheckpoint).CompletedEpochs : null;
+        if (historyBest is null || bestOnDisk == historyBest.Epoch) return;
+        if (historyBest.Epoch == info.CompletedEpochs && info.Partial is null)
+        {
+            // The checkpoint holds the weights of the best epoch itself: best.pt is exactly them.
+            Checkpoint.Save(run.BestCheckpoint, info, model, optimizer: null);
+            observer.Message($"{Checkpoint.BestFileName} held {(bestOnDisk is { } e ? $"epoch {e}" : "nothing")}; rewritten with epoch {historyBest.Epoch}, the best of the history");
+        }
+        else
+        {
+            observer.Message($"warning: {Checkpoint.BestFileName} holds {(bestOnDisk is { } e ? $"epoch {e}" : "nothing")} but the history's best is epoch {historyBest.Epoch}, " +
+                             "whose weights are no longer kept; the next epoch that beats it replaces best.pt");
+        }
+    }
+
+    /// <summary>One line saying where the run diverged and which checkpoint really remains on disk.</summary>
+    private MyopiaException Diverged(string what, int epoch, long? batch)
+    {
+        string where = batch is { } b ? $"epoch {epoch + 1}, batch {b + 1}" : $"the evaluation of epoch {epoch + 1}";
+        string kept = KeptCheckpoint();
+        return new MyopiaException($"{what} in {where}; training stopped. {kept}. Try a lower --lr (was {options.Lr:G}).");
+    }
+
+    private string KeptCheckpoint()
+    {
+        if (!File.Exists(run.Checkpoint)) return $"No checkpoint yet in {run.Path}";
+        var kept = Checkpoint.ReadInfo(run.Checkpoint);
+        return kept.Partial is { } p
+            ? $"Kept: {run.Checkpoint} (epoch {p.Epoch + 1}, batch {p.NextBatch})"
+            : $"Kept: {run.Checkpoint} (after epoch {kept.CompletedEpochs})";
     }
 
     private CheckpointInfo NewInfo(long parameters) => new()
@@ -158,16 +239,6 @@ public sealed class Trainer
         Command = Command,
         Parameters = parameters,
     };
-
-    private void EnsureCompatible(CheckpointInfo saved)
-    {
-        var a = saved.Options with { Epochs = 0, Threads = 0, DataDir = null, Device = "cpu" };
-        var b = options with { Epochs = 0, Threads = 0, DataDir = null, Device = "cpu" };
-        if (!JsonOutput.Serialize(a).Equals(JsonOutput.Serialize(b)))
-            throw new MyopiaException($"the options differ from those of the run in {run.Path}; resume with the same options (only --epochs may grow)");
-        if (saved.CompletedEpochs > options.Epochs)
-            throw new MyopiaException($"the run in {run.Path} already has {saved.CompletedEpochs} epochs, more than --epochs {options.Epochs}");
-    }
 
     private TrainingResult Result(CheckpointInfo info, bool interrupted, double seconds)
     {
