@@ -28,7 +28,7 @@ public sealed class ModelSpecOptions
     public ModelSpecOptions(bool asArgument = false) => this.asArgument = asArgument;
     private readonly Option<string?> arch = new("--arch") { Description = "registry architecture of a state_dict/safetensors file (e.g. resnet18, resnet50, vgg16bn)" };
     private readonly Option<string?> stem = new("--stem") { Description = "stem of that architecture: study (7x7 stride 1, no max-pool), cifar (3x3) or imagenet (torchvision's)" };
-    private readonly Option<int?> antialias = new("--antialias") { Description = "BlurPool filter size 2-7 in every downsampling layer (Zhang 2019); 0 or omitted: none" };
+    private readonly Option<int?> antialias = new("--antialias") { Description = "BlurPool filter size 1-7 before every subsampling (Zhang 2019; 1: the antialiased layout with an identity filter); 0 or omitted: none" };
     private readonly Option<int?> classes = new Option<int?>("--classes") { Description = "number of outputs of a model file that does not say (default: the dataset's)" }.AtLeast(1);
     private readonly Option<string?> classNames = new("--class-names") { Description = "comma-separated class names of a model file that does not carry them" };
     private readonly Option<string?> mean = new("--mean") { Description = "per-channel mean the model was trained with, e.g. 0.485,0.456,0.406 (default: the model card's, else the dataset's)" };
