@@ -28,17 +28,23 @@ public sealed class DivergenceGuard(int classes)
 
     public static string? CheckTestLoss(double loss) => double.IsFinite(loss) ? null : $"test loss became {loss}";
 
-    /// <summary>Why the weights are unusable after an optimizer step, or null. One sum per tensor: a NaN or an infinity anywhere makes it non-finite.</summary>
+    /// <summary>
+    /// Why the weights are unusable after an optimizer step, or null. The sums of all parameters are added
+    /// on the device and read once (a NaN or an infinity anywhere makes the total non-finite); only then
+    /// is each tensor looked at, to name the broken one. One synchronisation per step, not one per tensor.
+    /// </summary>
     public static string? CheckWeights(nn.Module model)
     {
         using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor? total = null;
+        foreach (var p in model.parameters())
+            total = total is null ? p.sum().to(float64) : total.add_(p.sum().to(float64));
+        if (total is null || double.IsFinite(total.item<double>())) return null;
         foreach (var (name, p) in model.named_parameters())
-        {
-            double sum = p.detach().sum().to(float64).item<double>();
-            if (!double.IsFinite(sum) && !p.detach().isfinite().all().item<bool>())
+            if (!p.detach().isfinite().all().item<bool>())
                 return $"weights of {name} became non-finite after an optimizer step";
-        }
-        return null;
+        return null; // finite values whose sum overflowed float64: not a divergence
     }
 
     /// <summary>
