@@ -76,6 +76,18 @@ public static class CommonOptions
         DefaultValueFactory = _ => defaultValue,
     };
 
+    /// <summary>--recipe: a named set of training defaults (Myopia.Training.Recipes); flags given explicitly override its values.</summary>
+    public static Option<string> Recipe()
+    {
+        var option = new Option<string>("--recipe")
+        {
+            Description = "named training defaults, overridden by any option given explicitly: " + Myopia.Training.Recipes.HelpText().Replace(Environment.NewLine, "; "),
+            DefaultValueFactory = _ => Myopia.Training.Recipes.Paper,
+        };
+        option.AcceptOnlyFromAmong([.. Myopia.Training.Recipes.Names]);
+        return option;
+    }
+
     public static Option<int?> Tile() => new Option<int?>("--tile") { Description = "tile side T in pixels (default: the full image)" }.AtLeast(1);
 
     public static Option<int> Epochs(int defaultValue) => new Option<int>("--epochs")

@@ -28,12 +28,14 @@ public static class EvalCommand
             Arity = ArgumentArity.ZeroOrOne,
         };
         savePredictions.AcceptOnlyFromAmong("csv", "npy");
+        var tta = new Option<string>("--tta") { Description = "test-time augmentation of --mode full: none, or flip (mean logits of each image and its mirror)", DefaultValueFactory = _ => "none" };
+        tta.AcceptOnlyFromAmong(Myopia.Training.TrainOptions.TestTimeAugmentations);
         var output = CommonOptions.Out();
         var json = CommonOptions.Json();
         var threads = CommonOptions.Threads();
         var command = new Command("eval", "Evaluate a model (Myopia run, PyTorch state_dict, safetensors or TorchScript): top-1/top-5, per-class accuracy and the confusion matrix.")
         {
-            data, dataDir, mode, tile, stride, batch, testLimit, savePredictions, threads, output, json,
+            data, dataDir, mode, tile, stride, batch, testLimit, savePredictions, tta, threads, output, json,
         };
         var model = new ModelSpecOptions().AddTo(command);
         command.SetAction(parse =>
@@ -63,7 +65,7 @@ public static class EvalCommand
             var results = new List<EvaluationResult>();
             if (which is "full" or "both")
                 results.Add(ProgressDisplay.Analysis((progress, cancel) =>
-                    new FullImageEvaluator(classifier, new FullImageOptions(batchSize, keepPredictions)).Run(splits.Test, progress, cancel)));
+                    new FullImageEvaluator(classifier, new FullImageOptions(batchSize, keepPredictions) { TestTimeFlip = parse.GetValue(tta) == "flip" }).Run(splits.Test, progress, cancel)));
             if (patchTile is { } t)
             {
                 results.Add(ProgressDisplay.Analysis((progress, cancel) =>

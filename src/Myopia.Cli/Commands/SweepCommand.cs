@@ -22,15 +22,17 @@ public static class SweepCommand
         var config = new Option<string?>("--config") { Description = "a sweep JSON file (as written to sweep.json); options given on the command line override its values" };
         var data = CommonOptions.Data();
         var dataDir = CommonOptions.DataDir();
-        var models = new Option<string>("--models") { Description = "comma-separated model names", DefaultValueFactory = _ => "smallcnn" };
+        var models = new Option<string>("--models") { Description = "comma-separated model names (default: smallcnn, or the --recipe's network)", DefaultValueFactory = _ => "smallcnn" };
         var tiles = new Option<string>("--tiles") { Description = "comma-separated tile sizes; 0 or 'full' = full images", DefaultValueFactory = _ => "8,12,16,24,full" };
         var seeds = new Option<string>("--seeds") { Description = "comma-separated seeds", DefaultValueFactory = _ => "1" };
         var epochs = CommonOptions.Epochs(10);
         var batch = CommonOptions.Batch();
         var lr = new Option<double>("--lr") { Description = "learning rate", DefaultValueFactory = _ => 0.002 }.Positive();
-        var schedule = new Option<string>("--schedule") { Description = "multistep, cosine, onecycle or constant", DefaultValueFactory = _ => "multistep" };
+        var schedule = new Option<string>("--schedule") { Description = "multistep, cosine, onecycle, constant or warmup-linear", DefaultValueFactory = _ => "multistep" };
         schedule.AcceptOnlyFromAmong(LearningRateSchedule.Names);
         var set = new Option<string[]>("--axis") { Description = "extra axis NAME=V1,V2 over any training option (repeatable), e.g. --axis lr=0.001,0.002", AllowMultipleArgumentsPerToken = false };
+        var recipe = CommonOptions.Recipe();
+        recipe.Description += "; with tiles a recipe drops the translation padding meant for full images";
         var trainLimit = CommonOptions.TrainLimit();
         var testLimit = CommonOptions.TestLimit();
         var jobs = new Option<int>("--jobs") { Description = "runs at once (child processes)", DefaultValueFactory = _ => 1 }.AtLeast(1);
@@ -45,7 +47,7 @@ public static class SweepCommand
         var json = CommonOptions.Json();
         var command = new Command("sweep", "Train every combination of models x tile sizes x seeds, resumably; plot test error vs tile size with the err(t) model.")
         {
-            config, data, dataDir, models, tiles, seeds, epochs, batch, lr, schedule, set, trainLimit, testLimit, jobs, threads,
+            config, data, dataDir, recipe, models, tiles, seeds, epochs, batch, lr, schedule, set, trainLimit, testLimit, jobs, threads,
             patchStride, patchLimit, theory, output, json,
         };
         command.SetAction(parse =>
@@ -61,22 +63,26 @@ public static class SweepCommand
                 if (fromFile.Base is null || fromFile.Models is null || fromFile.Tiles is null || fromFile.Seeds is null || fromFile.Axes is null)
                     throw new MyopiaException($"sweep config {path} is not a sweep JSON: base, models, tiles, seeds and axes may not be null");
             }
-            var baseOptions = fromFile?.Base ?? new TrainOptions();
+            if (fromFile is not null && Given(recipe))
+                throw new MyopiaException("--recipe does not combine with --config: the sweep file's base options already hold its recipe's values");
+            // Without a file, the recipe's full-image options are the base; its training flags keep the recipe's values unless given.
+            var baseOptions = fromFile?.Base ?? Recipes.Get(parse.GetValue(recipe)!).For(null);
+            bool TakeFlag(Option option) => (fromFile is null && !Given(recipe)) || Given(option);
             baseOptions = baseOptions with
             {
                 Data = fromFile is null || Given(data) ? parse.GetValue(data)! : baseOptions.Data,
                 DataDir = fromFile is null || Given(dataDir) ? (parse.GetValue(dataDir) is { } d ? Path.GetFullPath(d) : null) : baseOptions.DataDir,
-                Epochs = fromFile is null || Given(epochs) ? parse.GetValue(epochs) : baseOptions.Epochs,
-                Batch = fromFile is null || Given(batch) ? parse.GetValue(batch) : baseOptions.Batch,
-                Lr = fromFile is null || Given(lr) ? parse.GetValue(lr) : baseOptions.Lr,
-                Schedule = fromFile is null || Given(schedule) ? parse.GetValue(schedule)! : baseOptions.Schedule,
+                Epochs = TakeFlag(epochs) ? parse.GetValue(epochs) : baseOptions.Epochs,
+                Batch = TakeFlag(batch) ? parse.GetValue(batch) : baseOptions.Batch,
+                Lr = TakeFlag(lr) ? parse.GetValue(lr) : baseOptions.Lr,
+                Schedule = TakeFlag(schedule) ? parse.GetValue(schedule)! : baseOptions.Schedule,
                 TrainLimit = fromFile is null || Given(trainLimit) ? parse.GetValue(trainLimit) : baseOptions.TrainLimit,
                 TestLimit = fromFile is null || Given(testLimit) ? parse.GetValue(testLimit) : baseOptions.TestLimit,
             };
             var spec = new SweepSpec
             {
                 Base = baseOptions,
-                Models = fromFile is null || Given(models) ? List(parse.GetValue(models)!, "--models") : fromFile.Models,
+                Models = Given(models) || (fromFile is null && !Given(recipe)) ? List(parse.GetValue(models)!, "--models") : fromFile?.Models ?? [baseOptions.Model],
                 Tiles = fromFile is null || Given(tiles)
                     ? List(parse.GetValue(tiles)!, "--tiles").Select(t => t is "full" or "0" ? 0 : int.TryParse(t, out var v) && v > 0 ? v : throw new MyopiaException($"--tiles: '{t}' is not a tile size (a positive integer, or 'full')")).ToArray()
                     : fromFile.Tiles,

@@ -44,10 +44,14 @@ public static class TrainCommand
         var weightDecay = new Option<double>("--weight-decay") { Description = "weight decay", DefaultValueFactory = _ => 1e-4 };
         var momentum = new Option<double>("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => 0.9 };
         var nesterov = new Option<bool>("--nesterov") { Description = "Nesterov momentum for SGD" };
-        var schedule = new Option<string>("--schedule") { Description = "multistep (the paper's), cosine, onecycle or constant", DefaultValueFactory = _ => "multistep" };
+        var schedule = new Option<string>("--schedule") { Description = "multistep (the paper's), cosine, onecycle, constant or warmup-linear (airbench's: 0.2·lr to lr over 23% of training, then down to 0.07·lr)", DefaultValueFactory = _ => "multistep" };
         schedule.AcceptOnlyFromAmong(LearningRateSchedule.Names);
         var milestones = new Option<string>("--milestones") { Description = "MultiStep epochs, comma-separated", DefaultValueFactory = _ => "40,80,100,150,200,250,300" };
         var gamma = new Option<double>("--gamma") { Description = "MultiStep factor", DefaultValueFactory = _ => 0.5 };
+        var labelSmoothing = new Option<double>("--label-smoothing") { Description = "label smoothing of the training loss, in [0, 1)", DefaultValueFactory = _ => 0.0 };
+        var tta = new Option<string>("--tta") { Description = "test-time augmentation of the per-epoch evaluation: none, or flip (mean logits of each image and its mirror)", DefaultValueFactory = _ => "none" };
+        tta.AcceptOnlyFromAmong(TrainOptions.TestTimeAugmentations);
+        var recipe = CommonOptions.Recipe();
         var trainLimit = CommonOptions.TrainLimit();
         var testLimit = CommonOptions.TestLimit();
         var resume = new Option<bool>("--resume") { Description = "continue the run in --out from its last checkpoint, with the run's own options (only --threads, --device, --data-dir may change; --epochs extends a finished run)" };
@@ -57,7 +61,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a network on random tiles (or full images) of a dataset; evaluate on full test images every epoch.")
         {
             data, dataDir, model, stem, antialias, tile, epochs, batch, seed, pad, padMode, noFlip, optimizer, lr, weightDecay, momentum, nesterov,
-            schedule, milestones, gamma, trainLimit, testLimit, threads, device, output, resume, force, config, json,
+            schedule, milestones, gamma, labelSmoothing, tta, recipe, trainLimit, testLimit, threads, device, output, resume, force, config, json,
         };
         command.SetAction(parse =>
         {
@@ -69,6 +73,7 @@ public static class TrainCommand
                 Optimizer = parse.GetValue(optimizer)!, Lr = parse.GetValue(lr), WeightDecay = parse.GetValue(weightDecay),
                 Momentum = parse.GetValue(momentum), Nesterov = parse.GetValue(nesterov), Schedule = parse.GetValue(schedule)!,
                 Milestones = ParseMilestones(parse.GetValue(milestones)!), Gamma = parse.GetValue(gamma),
+                LabelSmoothing = parse.GetValue(labelSmoothing), Tta = parse.GetValue(tta)!,
                 TrainLimit = parse.GetValue(trainLimit), TestLimit = parse.GetValue(testLimit), Threads = parse.GetValue(threads), Device = parse.GetValue(device)!,
             };
             // The options given explicitly (snake_case, as in config.json): a resumed run may be told only some of them.
@@ -78,8 +83,10 @@ public static class TrainCommand
                 ["epochs"] = epochs, ["batch"] = batch, ["seed"] = seed, ["pad"] = pad, ["pad_mode"] = padMode, ["flip"] = noFlip,
                 ["optimizer"] = optimizer, ["lr"] = lr, ["weight_decay"] = weightDecay, ["momentum"] = momentum, ["nesterov"] = nesterov,
                 ["schedule"] = schedule, ["milestones"] = milestones, ["gamma"] = gamma, ["train_limit"] = trainLimit, ["test_limit"] = testLimit,
-                ["threads"] = threads, ["device"] = device,
+                ["label_smoothing"] = labelSmoothing, ["tta"] = tta, ["recipe"] = recipe, ["threads"] = threads, ["device"] = device,
             }.Where(kv => parse.GetResult(kv.Value) is { Implicit: false }).Select(kv => kv.Key).ToHashSet();
+            // The recipe's values for every option of it not given explicitly.
+            options = Recipes.Apply(parse.GetValue(recipe)!, options, given);
             if (parse.GetValue(config) is { } configPath)
             {
                 options = ReadConfig(configPath) with { Threads = options.Threads, Device = options.Device };

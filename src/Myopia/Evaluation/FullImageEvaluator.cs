@@ -8,7 +8,11 @@ namespace Myopia.Evaluation;
 
 /// <param name="Batch">Images per forward pass.</param>
 /// <param name="KeepPredictions">Keep every image's label, prediction and logits in the result (for <c>eval --save-predictions</c>).</param>
-public sealed record FullImageOptions(int Batch = 256, bool KeepPredictions = false);
+public sealed record FullImageOptions(int Batch = 256, bool KeepPredictions = false)
+{
+    /// <summary>Test-time flip: the logits of an image are the mean of its own and its left-right mirror's (airbench's tta_level 1).</summary>
+    public bool TestTimeFlip { get; init; }
+}
 
 /// <summary>
 /// Mode A of the tile study: whole, uncropped test images through the network (global pooling
@@ -27,7 +31,7 @@ public sealed class FullImageEvaluator(Classifier classifier, FullImageOptions o
         var clock = Stopwatch.StartNew();
         BatchedInference.Run(classifier, data, options.Batch, "full images", chunk =>
         {
-            var logits = classifier.Logits(chunk.Images);
+            var logits = options.TestTimeFlip ? FlipAveragedLogits(classifier, chunk.Images) : classifier.Logits(chunk.Images);
             tally.Add(logits, chunk.Labels);
             predictions?.Add(chunk.Start, logits, chunk.Labels);
         }, progress, cancellation);
@@ -35,6 +39,15 @@ public sealed class FullImageEvaluator(Classifier classifier, FullImageOptions o
         {
             Predictions = predictions?.Result(),
         };
+    }
+
+    /// <summary>(f(x) + f(mirror(x))) / 2, the mirror flipping left-right (the last dimension).</summary>
+    public static Tensor FlipAveragedLogits(Classifier classifier, Tensor normalized)
+    {
+        using var plain = classifier.Logits(normalized);
+        using var mirrored = normalized.flip(3);
+        using var mirrorLogits = classifier.Logits(mirrored);
+        return (plain + mirrorLogits).mul_(0.5);
     }
 
     /// <summary>One clear error when a classifier's outputs do not match a dataset's classes.</summary>

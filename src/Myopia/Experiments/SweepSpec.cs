@@ -31,7 +31,8 @@ public sealed record SweepSpec
         foreach (var seed in Seeds)
         foreach (var combination in extra)
         {
-            var options = Base with { Model = model, Tile = tile > 0 ? tile : null, Seed = seed };
+            // A recipe's translation padding is for full images: tiles are already random crops (Recipes.WithTile).
+            var options = Recipes.WithTile(Base with { Model = model, Seed = seed }, tile > 0 ? tile : null);
             options = SweepOverrides.Apply(options, combination);
             var suffix = string.Concat(combination.Select(c => $"-{c.Item1}{c.Item2}"));
             yield return new SweepPoint($"{model}-{(tile > 0 ? $"t{tile}" : "full")}-s{seed}{suffix}", options,

@@ -2,13 +2,16 @@ namespace Myopia.Training;
 
 /// <summary>
 /// Learning rate as a function of training progress. MultiStep changes once per epoch (as the
-/// paper's MultiStepLR stepped per epoch); cosine and one-cycle change every batch.
+/// paper's MultiStepLR stepped per epoch); cosine, one-cycle and warmup-linear change every batch.
 /// Computing the rate from (epoch, fraction) instead of stepping a stateful scheduler makes a
 /// resumed run see exactly the rates an uninterrupted one would.
 /// </summary>
 public sealed class LearningRateSchedule(TrainOptions options)
 {
-    public static readonly string[] Names = ["multistep", "cosine", "onecycle", "constant"];
+    public static readonly string[] Names = ["multistep", "cosine", "onecycle", "constant", "warmup-linear"];
+
+    /// <summary>warmup-linear, as airbench94's get_lr: the first 23% of training rises linearly from 0.2·lr to lr, the rest falls linearly to 0.07·lr.</summary>
+    public const double WarmupFraction = 0.23, WarmupStartFactor = 0.2, EndFactor = 0.07;
 
     /// <summary>The rate at <paramref name="epoch"/> (0-based) plus <paramref name="fraction"/> of it done.</summary>
     public double At(int epoch, double fraction)
@@ -20,8 +23,17 @@ public sealed class LearningRateSchedule(TrainOptions options)
             "cosine" => options.Lr * 0.5 * (1 + Math.Cos(Math.PI * progress)),
             "onecycle" => OneCycle(progress),
             "constant" => options.Lr,
+            "warmup-linear" => WarmupLinear(progress),
             _ => throw new MyopiaException($"unknown schedule '{options.Schedule}'"),
         };
+    }
+
+    private double WarmupLinear(double progress)
+    {
+        double factor = progress < WarmupFraction
+            ? WarmupStartFactor + (1 - WarmupStartFactor) * progress / WarmupFraction
+            : 1 + (EndFactor - 1) * (progress - WarmupFraction) / (1 - WarmupFraction);
+        return options.Lr * factor;
     }
 
     // PyTorch's OneCycleLR defaults: warm up for 30% from max/25 to max, then anneal (cosine) to max/25/1e4.

@@ -9,6 +9,9 @@ namespace Myopia.Training;
 /// </summary>
 public sealed record TrainOptions
 {
+    /// <summary>The named recipe (<see cref="Recipes"/>) whose defaults the run started from; flags given explicitly override them. Runs saved before recipes existed are "paper".</summary>
+    public string Recipe { get; init; } = Recipes.Paper;
+
     // ---- data ----
     public string Data { get; init; } = "synthetic";
     public string? DataDir { get; init; }
@@ -48,9 +51,13 @@ public sealed record TrainOptions
     public string Schedule { get; init; } = "multistep";
     public int[] Milestones { get; init; } = [40, 80, 100, 150, 200, 250, 300];
     public double Gamma { get; init; } = 0.5;
+    /// <summary>Label smoothing of the training loss (PyTorch's cross_entropy label_smoothing); 0: none.</summary>
+    public double LabelSmoothing { get; init; }
 
     // ---- evaluation / machine ----
     public int EvalBatch { get; init; } = 256;
+    /// <summary>Test-time augmentation of the per-epoch full-image evaluation: "none", or "flip" (mean logits of each image and its mirror).</summary>
+    public string Tta { get; init; } = "none";
     /// <summary>libtorch CPU threads; 0 keeps libtorch's default.</summary>
     public int Threads { get; init; }
 
@@ -60,6 +67,8 @@ public sealed record TrainOptions
     public AugmentationOptions Augmentation => new(Tile, Pad, PadMode, Flip);
 
     public static readonly string[] Optimizers = ["adam", "adamw", "sgd"];
+
+    public static readonly string[] TestTimeAugmentations = ["none", "flip"];
 
     /// <summary>Rejects impossible settings with one clear message.</summary>
     public void Validate()
@@ -83,6 +92,9 @@ public sealed record TrainOptions
         if (!Optimizers.Contains(Optimizer)) throw new MyopiaException($"unknown optimizer '{Optimizer}'; use one of {string.Join(", ", Optimizers)}");
         if (!LearningRateSchedule.Names.Contains(Schedule)) throw new MyopiaException($"unknown schedule '{Schedule}'; use one of {string.Join(", ", LearningRateSchedule.Names)}");
         if (TrainLimit is < 1 || TestLimit is < 1) throw new MyopiaException("--train-limit and --test-limit must be positive");
+        if (!(LabelSmoothing >= 0 && LabelSmoothing < 1)) throw new MyopiaException($"--label-smoothing must be in [0, 1), got {LabelSmoothing}");
+        if (!TestTimeAugmentations.Contains(Tta)) throw new MyopiaException($"unknown --tta '{Tta}'; use one of {string.Join(", ", TestTimeAugmentations)}");
+        if (!Recipes.Exists(Recipe)) throw new MyopiaException($"unknown recipe '{Recipe}'; use one of {string.Join(", ", Recipes.Names)}");
         if (Threads < 0) throw new MyopiaException($"--threads must be >= 0, got {Threads}");
         ValidateModelAndData();
     }

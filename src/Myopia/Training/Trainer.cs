@@ -76,9 +76,10 @@ public sealed class Trainer
 
         using var normalizer = new Normalizer(data.Normalization);
         var augmenter = new BatchAugmenter(options.Augmentation, normalizer);
+        if (!resume && model is IDataInitialized initialized) DataInitialization.Run(initialized, data.Train.Images, data.Train.Labels, options, normalizer, device);
         using var classifier = Classifiers.Classifier.FromModule(model, data.Normalization, data.Test.ClassNames,
             data.Train.Height, data.Train.Width, options.Tile, options.Model);
-        var evaluator = new FullImageEvaluator(classifier, new FullImageOptions(options.EvalBatch));
+        var evaluator = new FullImageEvaluator(classifier, new FullImageOptions(options.EvalBatch) { TestTimeFlip = options.Tta == "flip" });
         long n = data.Train.Count;
         long batches = (n + options.Batch - 1) / options.Batch;
         var memoryLog = ResidentMemoryLog.FromEnvironment();
@@ -117,7 +118,7 @@ public sealed class Trainer
                 var (x, y) = augmenter.Batch(data.Train.Images, data.Train.Labels, plan, start, count);
                 if (device.type != DeviceType.CPU) (x, y) = (x.to(device), y.to(device));
                 var logits = model.call(x);
-                var loss = nn.functional.cross_entropy(logits, y);
+                var loss = nn.functional.cross_entropy(logits, y, label_smoothing: options.LabelSmoothing);
                 double lossValue = loss.item<float>();
                 if (guard.CheckTrainLoss(lossValue) is { } diverged) throw Diverged(diverged, epoch, b);
                 optimizer.zero_grad();
