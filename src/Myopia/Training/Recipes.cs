@@ -28,7 +28,7 @@ public static class Recipes
     public const double AirbenchMomentum = 0.85;
     /// <summary>hyp opt.lr = 11.5 per 1024 examples, divided by kilostep_scale = 1024·(1 + 1/(1 − momentum)) for a summed
     /// loss; times 1024 for a mean loss: 11.5 / (1 + 1/0.15) = 1.5.</summary>
-    public const double AirbenchLr = 11.5 / (1 + 1 / (1 - AirbenchMomentum));
+    public const double AirbenchLr = 1.5; // 11.5 / (1 + 1/(1 - 0.85)), written out so config.json reads 1.5
     /// <summary>hyp opt.weight_decay = 0.0153 per 1024 examples, decoupled from the lr: PyTorch's weight_decay = 0.0153·1024/11.5 on
     /// the summed loss, /1024 on the mean loss: 0.0153 / 11.5 = 0.00133 (applied to every trained weight, as airbench does).</summary>
     public const double AirbenchWeightDecay = 0.0153 / 11.5;

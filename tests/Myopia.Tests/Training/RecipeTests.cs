@@ -27,7 +27,7 @@ public class RecipeTests : IDisposable
         Assert.Equal("airbench", options.Model);
         Assert.Equal("sgd", options.Optimizer);
         Assert.True(options.Nesterov);
-        Assert.Equal(1.5, options.Lr, 12);
+        Assert.Equal(11.5 / (1 + 1 / (1 - 0.85)), options.Lr, 12);
         Assert.Equal(0.0153 / 11.5, options.WeightDecay, 12);
         Assert.Equal(0.85, options.Momentum);
         Assert.Equal(1024, options.Batch);
