@@ -24,7 +24,7 @@ public sealed record MachineReport(
 {
     public static MachineReport Read()
     {
-        var flags = CpuFlags();
+        var flags = CpuFeatures.Flags;
         bool cudaAvailable = cuda.is_available();
         int cudaDevices = cudaAvailable ? cuda.device_count() : 0;
         return new MachineReport(
@@ -33,7 +33,7 @@ public sealed record MachineReport(
             __version__,
             RuntimeInformation.FrameworkDescription,
             RuntimeInformation.OSDescription,
-            CpuModel(),
+            CpuFeatures.ModelName,
             Environment.ProcessorCount,
             get_num_threads(),
             cudaAvailable,
@@ -43,28 +43,5 @@ public sealed record MachineReport(
             flags.Contains("avx512_bf16"),
             flags.Contains("amx_bf16"),
             ["cpu", .. Enumerable.Range(0, cudaDevices).Select(i => $"cuda:{i}")]);
-    }
-
-    // /proc/cpuinfo is the one place that names the BF16 extensions on Linux; elsewhere they read as absent.
-    private static HashSet<string> CpuFlags()
-    {
-        try
-        {
-            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal));
-            return line is null ? [] : line[(line.IndexOf(':') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
-        }
-        catch (IOException) { return []; }
-        catch (UnauthorizedAccessException) { return []; }
-    }
-
-    private static string CpuModel()
-    {
-        try
-        {
-            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
-            return line is null ? RuntimeInformation.ProcessArchitecture.ToString() : line[(line.IndexOf(':') + 1)..].Trim();
-        }
-        catch (IOException) { return RuntimeInformation.ProcessArchitecture.ToString(); }
-        catch (UnauthorizedAccessException) { return RuntimeInformation.ProcessArchitecture.ToString(); }
     }
 }

@@ -51,6 +51,16 @@ public sealed record TrainOptions
 
     // ---- evaluation / machine ----
     public int EvalBatch { get; init; } = 256;
+
+    /// <summary>Evaluate on the test images every N epochs; the final epoch is always evaluated (other epochs record no test figures and cannot become best.pt).</summary>
+    public int EvalEvery { get; init; } = 1;
+
+    /// <summary>--precision: auto, fp32 or bf16 (see <see cref="Compute.PrecisionChoice"/>); the resolved precision is recorded in the checkpoint.</summary>
+    public string Precision { get; init; } = "auto";
+
+    /// <summary>--memory-format: auto, contiguous or channels-last (see <see cref="Compute.MemoryFormats"/>); the resolved layout is recorded in the checkpoint.</summary>
+    public string MemoryFormat { get; init; } = "auto";
+
     /// <summary>libtorch CPU threads; 0 keeps libtorch's default.</summary>
     public int Threads { get; init; }
 
@@ -84,6 +94,9 @@ public sealed record TrainOptions
         if (!LearningRateSchedule.Names.Contains(Schedule)) throw new MyopiaException($"unknown schedule '{Schedule}'; use one of {string.Join(", ", LearningRateSchedule.Names)}");
         if (TrainLimit is < 1 || TestLimit is < 1) throw new MyopiaException("--train-limit and --test-limit must be positive");
         if (Threads < 0) throw new MyopiaException($"--threads must be >= 0, got {Threads}");
+        if (EvalEvery < 1) throw new MyopiaException($"--eval-every must be at least 1, got {EvalEvery}");
+        Compute.PrecisionChoice.Validate(Precision);
+        Compute.MemoryFormats.Validate(MemoryFormat);
         ValidateModelAndData();
     }
 
