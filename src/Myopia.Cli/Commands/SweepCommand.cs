@@ -33,6 +33,9 @@ public static class SweepCommand
         var set = new Option<string[]>("--axis") { Description = "extra axis NAME=V1,V2 over any training option (repeatable), e.g. --axis lr=0.001,0.002", AllowMultipleArgumentsPerToken = false };
         var trainLimit = CommonOptions.TrainLimit();
         var testLimit = CommonOptions.TestLimit();
+        var precision = CommonOptions.Precision();
+        var memoryFormat = CommonOptions.MemoryFormat();
+        var evalEvery = new Option<int>("--eval-every") { Description = "evaluate each run on the full test images every N epochs (the final epoch always)", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var jobs = new Option<int>("--jobs") { Description = "runs at once (child processes)", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var threads = CommonOptions.Threads();
         threads.Description = "CPU threads per job (0: cores / jobs)";
@@ -45,7 +48,7 @@ public static class SweepCommand
         var json = CommonOptions.Json();
         var command = new Command("sweep", "Train every combination of models x tile sizes x seeds, resumably; plot test error vs tile size with the err(t) model.")
         {
-            config, data, dataDir, models, tiles, seeds, epochs, batch, lr, schedule, set, trainLimit, testLimit, jobs, threads,
+            config, data, dataDir, models, tiles, seeds, epochs, batch, lr, schedule, set, trainLimit, testLimit, evalEvery, precision, memoryFormat, jobs, threads,
             patchStride, patchLimit, theory, output, json,
         };
         command.SetAction(parse =>
@@ -72,6 +75,9 @@ public static class SweepCommand
                 Schedule = fromFile is null || Given(schedule) ? parse.GetValue(schedule)! : baseOptions.Schedule,
                 TrainLimit = fromFile is null || Given(trainLimit) ? parse.GetValue(trainLimit) : baseOptions.TrainLimit,
                 TestLimit = fromFile is null || Given(testLimit) ? parse.GetValue(testLimit) : baseOptions.TestLimit,
+                EvalEvery = fromFile is null || Given(evalEvery) ? parse.GetValue(evalEvery) : baseOptions.EvalEvery,
+                Precision = fromFile is null || Given(precision) ? parse.GetValue(precision)! : baseOptions.Precision,
+                MemoryFormat = fromFile is null || Given(memoryFormat) ? parse.GetValue(memoryFormat)! : baseOptions.MemoryFormat,
             };
             var spec = new SweepSpec
             {
