@@ -22,6 +22,12 @@ public sealed record MachineReport(
     bool AmxBf16,
     string[] Devices)
 {
+    /// <summary>What --precision auto chooses on this machine's CPU, and why.</summary>
+    public string AutomaticPrecision { get; init; } = "";
+
+    /// <summary>Whether libtorch's autocast (needed for --precision bf16) was found.</summary>
+    public bool Autocast { get; init; }
+
     public static MachineReport Read()
     {
         var flags = CpuFeatures.Flags;
@@ -42,6 +48,10 @@ public sealed record MachineReport(
             System.Runtime.Intrinsics.X86.Avx512F.IsSupported,
             flags.Contains("avx512_bf16"),
             flags.Contains("amx_bf16"),
-            ["cpu", .. Enumerable.Range(0, cudaDevices).Select(i => $"cuda:{i}")]);
+            ["cpu", .. Enumerable.Range(0, cudaDevices).Select(i => $"cuda:{i}")])
+        {
+            AutomaticPrecision = Compute.PrecisionChoice.Name(Compute.PrecisionChoice.Automatic(CPU).Precision) + " (" + Compute.PrecisionChoice.Automatic(CPU).Reason + ")",
+            Autocast = Compute.Autocast.IsAvailable,
+        };
     }
 }
