@@ -114,6 +114,18 @@ public static class CommonOptions
         DefaultValueFactory = _ => "cpu",
     };
 
+    public static Option<string> Precision() => new Option<string>("--precision")
+    {
+        Description = Myopia.Compute.PrecisionChoice.Help,
+        DefaultValueFactory = _ => "auto",
+    }.AcceptOnlyFromAmong(Myopia.Compute.PrecisionChoice.Names);
+
+    public static Option<string> MemoryFormat() => new Option<string>("--memory-format")
+    {
+        Description = Myopia.Compute.MemoryFormats.Help,
+        DefaultValueFactory = _ => "auto",
+    }.AcceptOnlyFromAmong(Myopia.Compute.MemoryFormats.Names);
+
     public static Option<int> Threads()
     {
         var option = new Option<int>("--threads")

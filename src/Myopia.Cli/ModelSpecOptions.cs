@@ -36,6 +36,8 @@ public sealed class ModelSpecOptions
     private readonly Option<string?> input = new("--input") { Description = "input size CxHxW of a model file that does not say, e.g. 3x224x224" };
     private readonly Option<int> seed = new("--weights-seed") { Description = "seed of the fresh weights when --model names a registry architecture", DefaultValueFactory = _ => 0 };
     private readonly Option<string> device = CommonOptions.Device();
+    private readonly Option<string> precision = CommonOptions.Precision();
+    private readonly Option<string> memoryFormat = CommonOptions.MemoryFormat();
 
     public ModelSpecOptions AddTo(Command command)
     {
@@ -46,7 +48,7 @@ public sealed class ModelSpecOptions
         });
         if (asArgument) command.Arguments.Add(modelArgument);
         else command.Options.Insert(0, model); // the first thing a user gives, so the first line of help
-        foreach (var option in new Option[] { arch, stem, antialias, classes, classNames, mean, std, input, seed, device })
+        foreach (var option in new Option[] { arch, stem, antialias, classes, classNames, mean, std, input, seed, device, precision, memoryFormat })
             command.Options.Add(option);
         return this;
     }
@@ -88,6 +90,7 @@ public sealed class ModelSpecOptions
     {
         var classifier = ClassifierLoader.Load(Spec(parse), options, defaults);
         foreach (var note in classifier.Card.Notes) Console.Error.WriteLine($"note: {note}");
+        Console.Error.WriteLine($"note: computing in {classifier.Compute.PrecisionName} ({classifier.Compute.PrecisionReason}), activations {classifier.Compute.FormatName}");
         return classifier;
     }
 
@@ -103,7 +106,8 @@ public sealed class ModelSpecOptions
             Normalization: Normalization(parse),
             InputShape: parse.GetValue(input) is { } text ? ImageShape.Parse(text).Tuple : null,
             Seed: parse.GetValue(seed),
-            Device: DeviceChoice.Parse(parse.GetValue(device)));
+            Device: DeviceChoice.Parse(parse.GetValue(device)),
+            Compute: Myopia.Compute.ComputeChoice.Resolve(parse.GetValue(precision), parse.GetValue(memoryFormat), DeviceChoice.Parse(parse.GetValue(device))));
     }
 
     private Normalization? Normalization(ParseResult parse)

@@ -21,6 +21,7 @@ public static class EnvCommand
             Console.WriteLine($"runtime     {report.DotNet} on {report.Os}");
             Console.WriteLine($"cpu         {report.Cpu}, {report.Cores} cores; libtorch uses {report.TorchThreads} threads");
             Console.WriteLine($"cpu features AVX2 {YesNo(report.HasAvx2)}, AVX-512 {YesNo(report.HasAvx512)}, AVX-512 BF16 {YesNo(report.Bf16)}, AMX BF16 {YesNo(report.AmxBf16)}");
+            Console.WriteLine($"precision   auto = {report.AutomaticPrecision}; bf16 {(report.Autocast ? "available (libtorch autocast)" : "unavailable: libtorch's autocast not found")}");
             Console.WriteLine($"cuda        {(report.CudaAvailable ? $"{report.CudaDevices} device(s)" : DeviceChoice.IsCpuOnlyBuild ? "not in this build (CPU-only libtorch)" : "no device visible")}");
             Console.WriteLine($"devices     {string.Join(", ", report.Devices)}");
             return 0;

@@ -35,6 +35,9 @@ public static class SweepCommand
         recipe.Description += "; with tiles a recipe drops the translation padding meant for full images";
         var trainLimit = CommonOptions.TrainLimit();
         var testLimit = CommonOptions.TestLimit();
+        var precision = CommonOptions.Precision();
+        var memoryFormat = CommonOptions.MemoryFormat();
+        var evalEvery = new Option<int>("--eval-every") { Description = "evaluate each run on the full test images every N epochs (the final epoch always)", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var jobs = new Option<int>("--jobs") { Description = "runs at once (child processes)", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var threads = CommonOptions.Threads();
         threads.Description = "CPU threads per job (0: cores / jobs)";
@@ -47,7 +50,7 @@ public static class SweepCommand
         var json = CommonOptions.Json();
         var command = new Command("sweep", "Train every combination of models x tile sizes x seeds, resumably; plot test error vs tile size with the err(t) model.")
         {
-            config, data, dataDir, recipe, models, tiles, seeds, epochs, batch, lr, schedule, set, trainLimit, testLimit, jobs, threads,
+            config, data, dataDir, recipe, models, tiles, seeds, epochs, batch, lr, schedule, set, trainLimit, testLimit, evalEvery, precision, memoryFormat, jobs, threads,
             patchStride, patchLimit, theory, output, json,
         };
         command.SetAction(parse =>
@@ -78,6 +81,9 @@ public static class SweepCommand
                 Schedule = TakeFlag(schedule) ? parse.GetValue(schedule)! : baseOptions.Schedule,
                 TrainLimit = fromFile is null || Given(trainLimit) ? parse.GetValue(trainLimit) : baseOptions.TrainLimit,
                 TestLimit = fromFile is null || Given(testLimit) ? parse.GetValue(testLimit) : baseOptions.TestLimit,
+                EvalEvery = fromFile is null || Given(evalEvery) ? parse.GetValue(evalEvery) : baseOptions.EvalEvery,
+                Precision = fromFile is null || Given(precision) ? parse.GetValue(precision)! : baseOptions.Precision,
+                MemoryFormat = fromFile is null || Given(memoryFormat) ? parse.GetValue(memoryFormat)! : baseOptions.MemoryFormat,
             };
             var spec = new SweepSpec
             {

@@ -54,14 +54,17 @@ public static class TrainCommand
         var recipe = CommonOptions.Recipe();
         var trainLimit = CommonOptions.TrainLimit();
         var testLimit = CommonOptions.TestLimit();
-        var resume = new Option<bool>("--resume") { Description = "continue the run in --out from its last checkpoint, with the run's own options (only --threads, --device, --data-dir may change; --epochs extends a finished run)" };
+        var resume = new Option<bool>("--resume") { Description = "continue the run in --out from its last checkpoint, with the run's own options (only --threads, --device, --data-dir, --eval-every may change; --epochs extends a finished run)" };
         var force = new Option<bool>("--force") { Description = "start over in an --out that already holds a run, replacing its checkpoints, metrics and report" };
+        var precision = CommonOptions.Precision();
+        var memoryFormat = CommonOptions.MemoryFormat();
+        var evalEvery = new Option<int>("--eval-every") { Description = "evaluate on the full test images every N epochs (the final epoch always; only evaluated epochs can become best.pt)", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var config = new Option<string?>("--config") { Description = "read all training options from a JSON file (a run's config.json); other options are ignored" };
 
         var command = new Command("train", "Train a network on random tiles (or full images) of a dataset; evaluate on full test images every epoch.")
         {
             data, dataDir, model, stem, antialias, tile, epochs, batch, seed, pad, padMode, noFlip, optimizer, lr, weightDecay, momentum, nesterov,
-            schedule, milestones, gamma, labelSmoothing, tta, recipe, trainLimit, testLimit, threads, device, output, resume, force, config, json,
+            schedule, milestones, gamma, labelSmoothing, tta, recipe, evalEvery, trainLimit, testLimit, threads, device, precision, memoryFormat, output, resume, force, config, json,
         };
         command.SetAction(parse =>
         {
@@ -75,6 +78,7 @@ public static class TrainCommand
                 Milestones = ParseMilestones(parse.GetValue(milestones)!), Gamma = parse.GetValue(gamma),
                 LabelSmoothing = parse.GetValue(labelSmoothing), Tta = parse.GetValue(tta)!,
                 TrainLimit = parse.GetValue(trainLimit), TestLimit = parse.GetValue(testLimit), Threads = parse.GetValue(threads), Device = parse.GetValue(device)!,
+                EvalEvery = parse.GetValue(evalEvery), Precision = parse.GetValue(precision)!, MemoryFormat = parse.GetValue(memoryFormat)!,
             };
             // The options given explicitly (snake_case, as in config.json): a resumed run may be told only some of them.
             var given = new Dictionary<string, Option>
@@ -83,7 +87,7 @@ public static class TrainCommand
                 ["epochs"] = epochs, ["batch"] = batch, ["seed"] = seed, ["pad"] = pad, ["pad_mode"] = padMode, ["flip"] = noFlip,
                 ["optimizer"] = optimizer, ["lr"] = lr, ["weight_decay"] = weightDecay, ["momentum"] = momentum, ["nesterov"] = nesterov,
                 ["schedule"] = schedule, ["milestones"] = milestones, ["gamma"] = gamma, ["train_limit"] = trainLimit, ["test_limit"] = testLimit,
-                ["label_smoothing"] = labelSmoothing, ["tta"] = tta, ["recipe"] = recipe, ["threads"] = threads, ["device"] = device,
+                ["label_smoothing"] = labelSmoothing, ["tta"] = tta, ["recipe"] = recipe, ["threads"] = threads, ["device"] = device, ["eval_every"] = evalEvery, ["precision"] = precision, ["memory_format"] = memoryFormat,
             }.Where(kv => parse.GetResult(kv.Value) is { Implicit: false }).Select(kv => kv.Key).ToHashSet();
             // The recipe's values for every option of it not given explicitly.
             options = Recipes.Apply(parse.GetValue(recipe)!, options, given);

@@ -54,8 +54,10 @@ public sealed class PytorchPeer(string script, string python = PytorchPeer.Syste
                      script, "--model", options.Model.ToLowerInvariant(), "--tile", $"{options.Tile}",
                      "--batch", $"{options.Batch}", "--steps", $"{options.Steps}", "--warmup", $"{options.Warmup}",
                      "--threads", $"{threads}", "--classes", $"{options.Classes}",
+                     "--precision", Compute.PrecisionChoice.Name(options.Precision),
                  })
             start.ArgumentList.Add(argument);
+        if (options.Format == Compute.MemoryFormat.ChannelsLast) start.ArgumentList.Add("--channels-last");
 
         Process process;
         try

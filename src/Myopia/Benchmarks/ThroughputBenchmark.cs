@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Myopia.Compute;
 using Myopia.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -25,20 +26,21 @@ public sealed class ThroughputBenchmark(ThroughputOptions options)
             weight_decay: ThroughputOptions.WeightDecay);
         using var x = randn(options.Batch, options.Channels, options.Tile, options.Tile);
         using var y = randint(0, options.Classes, [options.Batch]);
+        var settings = new ComputeSettings(options.Precision, options.Format);
 
         model.train();
-        for (var i = 0; i < options.Warmup; i++) TrainStep(model, optimizer, x, y);
+        for (var i = 0; i < options.Warmup; i++) TrainStep(model, optimizer, x, y, settings);
         var clock = Stopwatch.StartNew();
-        for (var i = 0; i < options.Steps; i++) TrainStep(model, optimizer, x, y);
+        for (var i = 0; i < options.Steps; i++) TrainStep(model, optimizer, x, y, settings);
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         model.eval();
         double eval; // seconds of the timed inference steps
         using (no_grad())
         {
-            for (var i = 0; i < options.Warmup; i++) EvalStep(model, x);
+            for (var i = 0; i < options.Warmup; i++) EvalStep(model, x, settings);
             clock.Restart();
-            for (var i = 0; i < options.Steps; i++) EvalStep(model, x);
+            for (var i = 0; i < options.Steps; i++) EvalStep(model, x, settings);
             eval = clock.Elapsed.TotalSeconds;
         }
 
@@ -50,22 +52,25 @@ public sealed class ThroughputBenchmark(ThroughputOptions options)
             TimedImages = timedImages,
             TrainSeconds = trainSeconds,
             EvalSeconds = eval,
+            Precision = PrecisionChoice.Name(options.Precision),
+            ChannelsLast = options.Format == MemoryFormat.ChannelsLast,
         };
     }
 
-    private static void TrainStep(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Tensor x, Tensor y)
+    // As in a training run, each step converts its batch to the layout (the peer converts once; the cost is small).
+    private static void TrainStep(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Tensor x, Tensor y, ComputeSettings settings)
     {
         using var scope = NewDisposeScope();
         optimizer.zero_grad();
-        var logits = model.call(x);
+        var logits = settings.Forward(model.call, x, CPU);
         var loss = nn.functional.cross_entropy(logits, y);
         loss.backward();
         optimizer.step();
     }
 
-    private static void EvalStep(nn.Module<Tensor, Tensor> model, Tensor x)
+    private static void EvalStep(nn.Module<Tensor, Tensor> model, Tensor x, ComputeSettings settings)
     {
         using var scope = NewDisposeScope();
-        model.call(x);
+        settings.Forward(model.call, x, CPU);
     }
 }

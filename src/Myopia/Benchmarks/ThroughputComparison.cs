@@ -1,11 +1,13 @@
+using Myopia.Compute;
 using Myopia.Models;
 
 namespace Myopia.Benchmarks;
 
 /// <summary>
-/// Myopia against PyTorch on the same machine in the same run. The CPU is shared, so absolute
-/// figures drift; the two peers therefore alternate (M P, P M, M P, ...) and each ratio is the
-/// median of the per-repeat ratios, which cancels drift slower than one pair of runs.
+/// Myopia against PyTorch on the same machine in the same run, each in several variants (precision and
+/// activation layout): by default FP32 and BF16 autocast, each contiguous and channels-last, on both
+/// sides. The CPU is shared, so absolute figures drift; the runs therefore interleave the peers variant
+/// by variant (M1 P1 M2 P2 ..., reversed on every other repeat) and each figure is the median over repeats.
 /// </summary>
 /// <remarks>
 /// Both libtorch builds parallelise with GNU OpenMP, whose threads spin at every barrier before they
@@ -15,8 +17,18 @@ namespace Myopia.Benchmarks;
 /// OMP_WAIT_POLICY=PASSIVE (inherited by the peer) or --threads 1 for stable ratios there; the
 /// policy in force is recorded in the result.
 /// </remarks>
-public sealed class ThroughputComparison(ThroughputOptions options, PytorchPeer? peer, int repeats = 3)
+public sealed class ThroughputComparison(ThroughputOptions options, PytorchPeer? peer, int repeats = 3,
+    IReadOnlyList<ThroughputVariant>? variants = null)
 {
+    /// <summary>Every precision in each layout: what <c>myopia bench</c> measures unless told otherwise.</summary>
+    public static readonly IReadOnlyList<ThroughputVariant> AllVariants =
+    [
+        new(NumericPrecision.Fp32, MemoryFormat.Contiguous),
+        new(NumericPrecision.Fp32, MemoryFormat.ChannelsLast),
+        new(NumericPrecision.Bf16, MemoryFormat.Contiguous),
+        new(NumericPrecision.Bf16, MemoryFormat.ChannelsLast),
+    ];
+
     /// <summary>Receives one line per finished run (for progress on stderr).</summary>
     public Action<string>? Progress { get; init; }
 
@@ -26,24 +38,30 @@ public sealed class ThroughputComparison(ThroughputOptions options, PytorchPeer?
         if (repeats < 1) throw new MyopiaException($"--repeats must be at least 1, got {repeats}");
         if (!ModelRegistry.Exists(options.Model))
             throw new MyopiaException($"unknown model '{options.Model}'; known models: {string.Join(", ", ModelRegistry.Names)}");
+        var chosen = variants ?? AllVariants;
+        if (chosen.Count == 0) throw new MyopiaException("no precision and layout to measure");
         if (options.Threads > 0) TorchSharp.torch.set_num_threads(options.Threads);
         // Both peers get the same thread count: libtorch's default here unless --threads says otherwise.
         var threads = TorchSharp.torch.get_num_threads();
         var same = options with { Threads = threads };
 
-        var runs = new List<ThroughputPair>();
+        var runs = new List<ThroughputResult>();
         string? peerNote = peer is null ? "PyTorch peer not requested" : null;
         for (var r = 0; r < repeats; r++)
         {
-            ThroughputResult? mine = null, theirs = null;
-            var peerFirst = r % 2 == 1;
-            if (!peerFirst) mine = RunMine(same, r);
-            if (peerNote is null)
+            var order = r % 2 == 0 ? chosen : chosen.Reverse().ToList();
+            foreach (var variant in order)
             {
+                var settings = same with { Precision = variant.Precision, Format = variant.Format };
+                var mine = new ThroughputBenchmark(settings).Run();
+                runs.Add(mine);
+                Progress?.Invoke($"repeat {r + 1}/{repeats} myopia  {mine.Variant,-18} train {mine.TrainImgS,7:F1} img/s, eval {mine.EvalImgS,7:F1} img/s");
+                if (peerNote is not null) continue;
                 try
                 {
-                    theirs = peer!.Run(same, threads);
-                    Progress?.Invoke($"repeat {r + 1}/{repeats} pytorch: train {theirs.TrainImgS:F1} img/s, eval {theirs.EvalImgS:F1} img/s");
+                    var theirs = peer!.Run(settings, threads) with { Precision = mine.Precision, ChannelsLast = mine.ChannelsLast };
+                    runs.Add(theirs);
+                    Progress?.Invoke($"repeat {r + 1}/{repeats} pytorch {theirs.Variant,-18} train {theirs.TrainImgS,7:F1} img/s, eval {theirs.EvalImgS,7:F1} img/s");
                 }
                 catch (PeerUnavailableException e)
                 {
@@ -51,36 +69,22 @@ public sealed class ThroughputComparison(ThroughputOptions options, PytorchPeer?
                     Progress?.Invoke($"PyTorch peer skipped: {e.Message}");
                 }
             }
-            mine ??= RunMine(same, r);
-            runs.Add(new ThroughputPair(mine, theirs));
         }
 
-        var myopia = Median(runs.Select(p => p.Myopia).ToList());
-        var paired = runs.Where(p => p.Pytorch is not null).ToList();
-        if (paired.Count == 0)
-            return new ThroughputComparisonResult(myopia, null, null, null, repeats, runs, peerNote, WaitPolicy);
-        var pytorch = Median(paired.Select(p => p.Pytorch!).ToList());
-        var trainRatio = Median(paired.Select(p => p.Myopia.TrainImgS / p.Pytorch!.TrainImgS));
-        var evalRatio = Median(paired.Select(p => p.Myopia.EvalImgS / p.Pytorch!.EvalImgS));
-        return new ThroughputComparisonResult(myopia, pytorch, Math.Round(trainRatio, 3), Math.Round(evalRatio, 3), repeats, runs, peerNote, WaitPolicy);
+        List<ThroughputResult> Medians(string peerName) => runs.Where(x => x.Peer == peerName)
+            .GroupBy(x => x.Variant)
+            .Select(g => g.First() with
+            {
+                TrainImgS = Math.Round(Median(g.Select(x => x.TrainImgS)), 1),
+                EvalImgS = Math.Round(Median(g.Select(x => x.EvalImgS)), 1),
+            })
+            .ToList();
+        return new ThroughputComparisonResult(options.Model, options.Tile, options.Batch, runs[0].Params, threads, repeats,
+            Medians(ThroughputBenchmark.PeerName), Medians("pytorch"), runs, peerNote, WaitPolicy);
     }
 
     /// <summary>OMP_WAIT_POLICY as both peers see it (null: OpenMP's default, spinning).</summary>
     private static string? WaitPolicy => Environment.GetEnvironmentVariable("OMP_WAIT_POLICY");
-
-    private ThroughputResult RunMine(ThroughputOptions same, int r)
-    {
-        var result = new ThroughputBenchmark(same).Run();
-        Progress?.Invoke($"repeat {r + 1}/{repeats} myopia:  train {result.TrainImgS:F1} img/s, eval {result.EvalImgS:F1} img/s");
-        return result;
-    }
-
-    private static ThroughputResult Median(IReadOnlyList<ThroughputResult> results) =>
-        results[0] with
-        {
-            TrainImgS = Math.Round(Median(results.Select(r => r.TrainImgS)), 1),
-            EvalImgS = Math.Round(Median(results.Select(r => r.EvalImgS)), 1),
-        };
 
     private static double Median(IEnumerable<double> values)
     {
@@ -90,19 +94,42 @@ public sealed class ThroughputComparison(ThroughputOptions options, PytorchPeer?
     }
 }
 
-/// <summary>One repeat: Myopia's figures and, when the peer ran, PyTorch's.</summary>
-public sealed record ThroughputPair(ThroughputResult Myopia, ThroughputResult? Pytorch);
+/// <summary>One way of computing: precision and activation layout.</summary>
+public sealed record ThroughputVariant(NumericPrecision Precision, MemoryFormat Format);
 
 /// <summary>
-/// Medians over the repeats and the ratios Myopia / PyTorch (above 1: Myopia is faster). Pytorch and
-/// the ratios are null when the peer could not run; <see cref="PeerNote"/> then says why.
+/// Medians per variant for each peer, and the ratios the project is judged by: Myopia's best variant
+/// against PyTorch at its default (FP32, contiguous) and against PyTorch's best BF16 autocast variant
+/// (above 1: Myopia is faster). PyTorch's lists are empty and the ratios null when the peer could not
+/// run; <see cref="PeerNote"/> then says why.
 /// </summary>
 public sealed record ThroughputComparisonResult(
-    ThroughputResult Myopia,
-    ThroughputResult? Pytorch,
-    double? TrainRatio,
-    double? EvalRatio,
+    string Model,
+    int Tile,
+    int Batch,
+    long Params,
+    int Threads,
     int Repeats,
-    IReadOnlyList<ThroughputPair> Runs,
+    IReadOnlyList<ThroughputResult> Myopia,
+    IReadOnlyList<ThroughputResult> Pytorch,
+    IReadOnlyList<ThroughputResult> Runs,
     string? PeerNote,
-    string? OmpWaitPolicy);
+    string? OmpWaitPolicy)
+{
+    public ThroughputResult? MyopiaBestTrain => Myopia.MaxBy(r => r.TrainImgS);
+    public ThroughputResult? MyopiaBestEval => Myopia.MaxBy(r => r.EvalImgS);
+
+    /// <summary>PyTorch as a user runs it by default: FP32, contiguous.</summary>
+    public ThroughputResult? PytorchFp32 => Pytorch.FirstOrDefault(r => r.Precision == "fp32" && !r.ChannelsLast);
+
+    public ThroughputResult? PytorchBf16BestTrain => Pytorch.Where(r => r.Precision == "bf16").MaxBy(r => r.TrainImgS);
+    public ThroughputResult? PytorchBf16BestEval => Pytorch.Where(r => r.Precision == "bf16").MaxBy(r => r.EvalImgS);
+
+    public double? TrainVsPytorchFp32 => Ratio(MyopiaBestTrain?.TrainImgS, PytorchFp32?.TrainImgS);
+    public double? EvalVsPytorchFp32 => Ratio(MyopiaBestEval?.EvalImgS, PytorchFp32?.EvalImgS);
+    public double? TrainVsPytorchBf16 => Ratio(MyopiaBestTrain?.TrainImgS, PytorchBf16BestTrain?.TrainImgS);
+    public double? EvalVsPytorchBf16 => Ratio(MyopiaBestEval?.EvalImgS, PytorchBf16BestEval?.EvalImgS);
+
+    private static double? Ratio(double? mine, double? theirs) =>
+        mine is { } m && theirs is { } t && t > 0 ? Math.Round(m / t, 3) : null;
+}

@@ -18,6 +18,12 @@ public sealed record ThroughputOptions
     public int Threads { get; init; }
 
     public int Classes { get; init; } = 10;
+
+    /// <summary>Arithmetic of the timed steps (BF16: libtorch's autocast, as PyTorch's torch.autocast).</summary>
+    public Compute.NumericPrecision Precision { get; init; } = Compute.NumericPrecision.Fp32;
+
+    /// <summary>Activation layout of the timed steps.</summary>
+    public Compute.MemoryFormat Format { get; init; } = Compute.MemoryFormat.Contiguous;
     public int Channels { get; init; } = 3;
 
     public const double LearningRate = 0.002;

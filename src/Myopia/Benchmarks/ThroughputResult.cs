@@ -29,4 +29,14 @@ public sealed record ThroughputResult(
 
     /// <summary>Wall-clock seconds of the timed inference steps.</summary>
     public double? EvalSeconds { get; init; }
+
+    /// <summary>fp32 or bf16 (the peer's --precision; bf16 is autocast in both).</summary>
+    public string Precision { get; init; } = "fp32";
+
+    /// <summary>Whether activations were channels-last.</summary>
+    public bool ChannelsLast { get; init; }
+
+    /// <summary>"fp32", "fp32 channels-last", "bf16", "bf16 channels-last".</summary>
+    [JsonIgnore]
+    public string Variant => Precision + (ChannelsLast ? " channels-last" : "");
 }

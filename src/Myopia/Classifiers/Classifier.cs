@@ -1,7 +1,7 @@
 using Myopia.Augmentation;
 using Myopia.Data;
 using Myopia.Models;
-using TorchSharp;
+using Myopia.Compute;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -67,8 +67,54 @@ public sealed class Classifier : IDisposable
         return normalizer.FromBytes(onDevice);
     }
 
-    /// <summary>Logits of normalized images (the caller chooses the mode and gradient context).</summary>
-    public Tensor Logits(Tensor normalized) => Network.call(normalized);
+    /// <summary>
+    /// Precision and layout of every forward pass made through <see cref="Logits"/> and <see cref="Forward"/>;
+    /// FP32 in the standard layout unless set (the CLI sets it from --precision and --memory-format).
+    /// </summary>
+    public ComputeChoice Compute { get; set; } = ComputeChoice.Standard;
+
+    private readonly Dictionary<string, MemoryFormatTiming> probes = new();
+
+    /// <summary>The layouts measured so far, by input shape (empty when the layout is fixed).</summary>
+    public IReadOnlyDictionary<string, MemoryFormatTiming> MeasuredFormats => probes;
+
+    /// <summary>One line for notes: "fp32 (reason), channels-last (measured ...)".</summary>
+    public string ComputeSummary => $"{Compute.PrecisionName} ({Compute.PrecisionReason}), " +
+        (Compute.Format is { } f ? MemoryFormats.Name(f) : probes.Count == 0 ? "layout measured at first use"
+            : string.Join("; ", probes.Select(p => $"{p.Key}: {p.Value.Describe()}")));
+
+    /// <summary>Logits of normalized images, FP32 whatever the precision (the caller chooses the mode and gradient context).</summary>
+    public Tensor Logits(Tensor normalized) => Forward(Network.call, normalized);
+
+    /// <summary>
+    /// Runs <paramref name="pass"/> (the network or a part of it, e.g. its dense spatial logits) on
+    /// <paramref name="input"/> with this classifier's precision and layout; the output is FP32 and contiguous.
+    /// </summary>
+    public Tensor Forward(Func<Tensor, Tensor> pass, Tensor input) => SettingsFor(input, pass).Forward(pass, input, Device);
+
+    /// <summary>The settings for a batch like <paramref name="input"/>, measuring the layout on first use of its shape when it is auto.</summary>
+    private ComputeSettings SettingsFor(Tensor input, Func<Tensor, Tensor> pass)
+    {
+        if (Compute.Format is { } fixedFormat || input.dim() != 4)
+            return new ComputeSettings(Compute.Precision, Compute.Format ?? MemoryFormat.Contiguous);
+        var shape = $"{input.shape[1]}x{input.shape[2]}x{input.shape[3]} batch {Math.Min(input.shape[0], ProbeBatch)}";
+        if (!probes.TryGetValue(shape, out var timing))
+        {
+            var workload = $"infer {Card.Architecture} {Card.Options?.Stem?.ToString() ?? "default-stem"} aa{Card.Options?.Antialias ?? 0} {Card.Parameters} params {shape} {Compute.PrecisionName}";
+            using var sample = input.narrow(0, 0, Math.Min(input.shape[0], ProbeBatch));
+            timing = MemoryFormatProbe.Choose(MemoryFormatProbe.Key(workload, Device), format =>
+            {
+                using var scope = NewDisposeScope();
+                using var noGrad = no_grad();
+                new ComputeSettings(Compute.Precision, format).Forward(pass, sample, Device);
+            });
+            probes[shape] = timing;
+        }
+        return new ComputeSettings(Compute.Precision, timing.Chosen);
+    }
+
+    // Layout speed depends on the batch up to a few hundred images; the probe times at most this many.
+    private const int ProbeBatch = 256;
 
     /// <summary>The network as a dense per-position classifier, when its logits are a spatial mean.</summary>
     public ISpatialClassifier? Spatial => Network as ISpatialClassifier;

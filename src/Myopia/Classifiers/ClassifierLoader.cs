@@ -72,7 +72,7 @@ public static class ClassifierLoader
             CheckClassNames(preprocessing, info.Classes, path);
             var card = new ModelCard(info.Model, info.ToModelOptions(), path, ModelFormat.MyopiaCheckpoint, info.Tile,
                 Hookable: true, HasSpatialLogits: model is ISpatialClassifier, info.Dataset, ModelRegistry.ParameterCount(model));
-            return new Classifier(model, preprocessing, card, options.Device);
+            return new Classifier(model, preprocessing, card, options.Device) { Compute = options.Compute ?? Compute.ComputeChoice.Standard };
         }
         catch
         {
@@ -91,7 +91,7 @@ public static class ClassifierLoader
         notes.Add($"weights: fresh, seed {options.Seed}");
         var card = new ModelCard(name, modelOptions, "registry", ModelFormat.Registry, options.Tile, Hookable: true,
             HasSpatialLogits: model is ISpatialClassifier, defaults?.Dataset, ModelRegistry.ParameterCount(model)) { Notes = notes };
-        return new Classifier(model, preprocessing, card, options.Device);
+        return new Classifier(model, preprocessing, card, options.Device) { Compute = options.Compute ?? Compute.ComputeChoice.Standard };
     }
 
     private static Classifier FromStateDict(string path, ModelSpecKind kind, ClassifierOptions options, DataDefaults? defaults)
@@ -123,7 +123,7 @@ public static class ClassifierLoader
             var format = kind == ModelSpecKind.Safetensors ? ModelFormat.Safetensors : ModelFormat.StateDict;
             var modelCard = new ModelCard(architecture.ToLowerInvariant(), modelOptions, path, format, options.Tile ?? card?.Tile, Hookable: true,
                 HasSpatialLogits: model is ISpatialClassifier, card?.Dataset, ModelRegistry.ParameterCount(model)) { Notes = notes };
-            return new Classifier(model, preprocessing, modelCard, options.Device);
+            return new Classifier(model, preprocessing, modelCard, options.Device) { Compute = options.Compute ?? Compute.ComputeChoice.Standard };
         }
         catch
         {
@@ -143,7 +143,7 @@ public static class ClassifierLoader
         var module = TorchScriptFile.Load(path);
         var card = new ModelCard(found?.Card?.Architecture ?? "torchscript", null, path, ModelFormat.TorchScript, options.Tile ?? found?.Card?.Tile,
             Hookable: false, HasSpatialLogits: false, found?.Card?.Dataset, module.parameters().Sum(p => p.numel())) { Notes = notes };
-        return new Classifier(module, preprocessing, card, options.Device);
+        return new Classifier(module, preprocessing, card, options.Device) { Compute = options.Compute ?? Compute.ComputeChoice.Standard };
     }
 
     /// <summary>Lower-case stem names as the CLI and model cards write them.</summary>

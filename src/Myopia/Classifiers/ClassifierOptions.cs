@@ -17,6 +17,7 @@ namespace Myopia.Classifiers;
 /// <param name="Tile">Tile side the network was trained on.</param>
 /// <param name="Seed">Seed of the initial weights of a registry architecture named without a file.</param>
 /// <param name="Device">Where the network runs.</param>
+/// <param name="Compute">Precision and layout of its forward passes (null: FP32, standard layout).</param>
 public sealed record ClassifierOptions(
     string? Architecture = null,
     Stem? Stem = null,
@@ -27,4 +28,5 @@ public sealed record ClassifierOptions(
     (int Channels, int Height, int Width)? InputShape = null,
     int? Tile = null,
     int Seed = 0,
-    TorchSharp.torch.Device? Device = null);
+    TorchSharp.torch.Device? Device = null,
+    Compute.ComputeChoice? Compute = null);

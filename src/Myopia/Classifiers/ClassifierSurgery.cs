@@ -40,6 +40,6 @@ public static class ClassifierSurgery
     private static Classifier Copy(Classifier source, nn.Module<Tensor, Tensor> network, ModelOptions options, string note)
     {
         var card = source.Card with { Options = options, Notes = [.. source.Card.Notes, note] };
-        return new Classifier(network, source.Preprocessing, card, source.Device);
+        return new Classifier(network, source.Preprocessing, card, source.Device) { Compute = source.Compute };
     }
 }

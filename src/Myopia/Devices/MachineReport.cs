@@ -22,9 +22,15 @@ public sealed record MachineReport(
     bool AmxBf16,
     string[] Devices)
 {
+    /// <summary>What --precision auto chooses on this machine's CPU, and why.</summary>
+    public string AutomaticPrecision { get; init; } = "";
+
+    /// <summary>Whether libtorch's autocast (needed for --precision bf16) was found.</summary>
+    public bool Autocast { get; init; }
+
     public static MachineReport Read()
     {
-        var flags = CpuFlags();
+        var flags = CpuFeatures.Flags;
         bool cudaAvailable = cuda.is_available();
         int cudaDevices = cudaAvailable ? cuda.device_count() : 0;
         return new MachineReport(
@@ -33,7 +39,7 @@ public sealed record MachineReport(
             __version__,
             RuntimeInformation.FrameworkDescription,
             RuntimeInformation.OSDescription,
-            CpuModel(),
+            CpuFeatures.ModelName,
             Environment.ProcessorCount,
             get_num_threads(),
             cudaAvailable,
@@ -42,29 +48,10 @@ public sealed record MachineReport(
             System.Runtime.Intrinsics.X86.Avx512F.IsSupported,
             flags.Contains("avx512_bf16"),
             flags.Contains("amx_bf16"),
-            ["cpu", .. Enumerable.Range(0, cudaDevices).Select(i => $"cuda:{i}")]);
-    }
-
-    // /proc/cpuinfo is the one place that names the BF16 extensions on Linux; elsewhere they read as absent.
-    private static HashSet<string> CpuFlags()
-    {
-        try
+            ["cpu", .. Enumerable.Range(0, cudaDevices).Select(i => $"cuda:{i}")])
         {
-            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal));
-            return line is null ? [] : line[(line.IndexOf(':') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
-        }
-        catch (IOException) { return []; }
-        catch (UnauthorizedAccessException) { return []; }
-    }
-
-    private static string CpuModel()
-    {
-        try
-        {
-            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
-            return line is null ? RuntimeInformation.ProcessArchitecture.ToString() : line[(line.IndexOf(':') + 1)..].Trim();
-        }
-        catch (IOException) { return RuntimeInformation.ProcessArchitecture.ToString(); }
-        catch (UnauthorizedAccessException) { return RuntimeInformation.ProcessArchitecture.ToString(); }
+            AutomaticPrecision = Compute.PrecisionChoice.Name(Compute.PrecisionChoice.Automatic(CPU).Precision) + " (" + Compute.PrecisionChoice.Automatic(CPU).Reason + ")",
+            Autocast = Compute.Autocast.IsAvailable,
+        };
     }
 }

@@ -21,16 +21,19 @@ public sealed record SweepRow(
     double Seconds,
     double? BestPatchAcc = null)
 {
+    /// <summary>Seconds of this run's mode B evaluations (final and best checkpoints), from their measured throughput.</summary>
+    public double? PatchSeconds { get; init; }
+
     public static string CsvHeader(IEnumerable<string> extraNames) =>
         "name,model,tile,seed," + string.Concat(extraNames.Select(n => n + ",")) +
-        "epochs,final_acc,best_acc,best_epoch,final_top5,patch_acc,patch_top5,best_patch_acc,seconds";
+        "epochs,final_acc,best_acc,best_epoch,final_top5,patch_acc,patch_top5,best_patch_acc,seconds,patch_seconds";
 
     public string ToCsv(IEnumerable<string> extraNames)
     {
         var c = System.Globalization.CultureInfo.InvariantCulture;
         string F(double? v) => v is { } x ? x.ToString("F4", c) : "";
         return $"{Name},{Model},{Tile},{Seed}," + string.Concat(extraNames.Select(n => (Extra.GetValueOrDefault(n) ?? "") + ",")) +
-               $"{Epochs},{F(FinalAcc)},{F(BestAcc)},{BestEpoch},{F(FinalTop5)},{F(PatchAcc)},{F(PatchTop5)},{F(BestPatchAcc)},{Seconds.ToString("F1", c)}";
+               $"{Epochs},{F(FinalAcc)},{F(BestAcc)},{BestEpoch},{F(FinalTop5)},{F(PatchAcc)},{F(PatchTop5)},{F(BestPatchAcc)},{Seconds.ToString("F1", c)},{(PatchSeconds is { } ps ? ps.ToString("F1", c) : "")}";
     }
 }
 

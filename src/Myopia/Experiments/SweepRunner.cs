@@ -55,7 +55,12 @@ public sealed class SweepRunner(SweepSpec spec, string sweepDir)
         if (cancel.IsCancellationRequested)
             throw new OperationCanceledException("sweep interrupted; run the same command again to continue");
 
-        var rows = points.Where(p => IsFinished(RunDir(p), p.Options)).Select(p => Row(p, loadData)).ToList();
+        var finished = points.Where(p => IsFinished(RunDir(p), p.Options)).ToList();
+        patchPending = finished.Sum(PendingPatchEvaluations);
+        patchDone = 0;
+        patchSeconds = 0;
+        if (patchPending > 0) Log?.Invoke($"mode B (patch-averaged) evaluation of {patchPending} checkpoint(s) follows");
+        var rows = finished.Select(p => Row(p, loadData)).ToList();
         var failed = points.Where(p => !IsFinished(RunDir(p), p.Options)).Select(p => p.Name).ToList();
         var result = new SweepResult(SweepDir, spec.Base.Data, rows, Cells(rows), jobs.Count - failed.Count, points.Count - jobs.Count, clock.Elapsed.TotalSeconds)
         {
@@ -80,6 +85,21 @@ public sealed class SweepRunner(SweepSpec spec, string sweepDir)
         return info.Partial is null && info.CompletedEpochs >= options.Epochs;
     }
 
+    // Progress of the mode B phase, for its ETA: evaluations still to compute, done so far, and their time.
+    private int patchPending, patchDone;
+    private double patchSeconds;
+
+    /// <summary>How many mode B evaluations of this run are not cached yet (final checkpoint, and best.pt when it holds another epoch).</summary>
+    private int PendingPatchEvaluations(SweepPoint p)
+    {
+        if (PatchEvaluator is null || spec.PatchStride <= 0 || p.Options.Tile is null) return 0;
+        var dir = RunDir(p);
+        var summary = JsonOutput.Deserialize<TrainingResult>(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        int pending = File.Exists(Path.Combine(dir, "patch-eval.json")) ? 0 : 1;
+        if (summary.Best?.Epoch != summary.Final?.Epoch && !File.Exists(Path.Combine(dir, "patch-eval-best.json"))) pending++;
+        return pending;
+    }
+
     private SweepRow Row(SweepPoint p, Func<TrainOptions, DatasetSplits> loadData)
     {
         var dir = RunDir(p);
@@ -89,9 +109,12 @@ public sealed class SweepRunner(SweepSpec spec, string sweepDir)
         var patch = PatchResult(p, dir, Checkpoint.FileName, "patch-eval.json", loadData);
         // Mode B of the best epoch (by mode A, as the study's max-over-epochs): the final one when they coincide.
         var bestPatch = b.Epoch == f.Epoch ? patch : PatchResult(p, dir, Checkpoint.BestFileName, "patch-eval-best.json", loadData);
+        double? seconds = patch is null ? null : Seconds(patch) + (bestPatch is not null && !ReferenceEquals(bestPatch, patch) ? Seconds(bestPatch) : 0);
         return new SweepRow(p.Name, p.Options.Model, p.Options.Tile ?? 0, p.Options.Seed, p.Extra, summary.CompletedEpochs,
-            f.TestAcc, b.TestAcc, b.Epoch, f.TestTop5, patch?.Top1, patch?.Top5, summary.TotalSeconds, bestPatch?.Top1);
+            f.TestAcc, b.TestAcc, b.Epoch, f.TestTop5, patch?.Top1, patch?.Top5, summary.TotalSeconds, bestPatch?.Top1) { PatchSeconds = seconds };
     }
+
+    private static double Seconds(EvaluationResult r) => r.Count / Math.Max(1e-9, r.ImagesPerSecond);
 
     // Mode B once per run and checkpoint, cached in the run folder so a re-run of the sweep does not recompute it.
     private EvaluationResult? PatchResult(SweepPoint p, string dir, string checkpointFile, string cacheFile, Func<TrainOptions, DatasetSplits> loadData)
@@ -105,11 +128,18 @@ public sealed class SweepRunner(SweepSpec spec, string sweepDir)
         var test = spec.PatchTestLimit is { } n && n < data.Test.Count ? data.Test.Take(n) : null;
         try
         {
-            var epoch = Checkpoint.ReadInfo(checkpoint).CompletedEpochs;
+            var info = Checkpoint.ReadInfo(checkpoint);
             using var classifier = Classifiers.ClassifierLoader.Load(checkpoint);
+            // In the run's precision (recorded at its start), in whichever layout is faster for the patches.
+            classifier.Compute = new Compute.ComputeChoice(info.Compute?.NumericPrecision ?? Compute.NumericPrecision.Fp32, null,
+                info.Compute?.PrecisionReason ?? "as trained");
             {
-                Log?.Invoke($"{p.Name}: patch-averaged evaluation of {checkpointFile} (T={p.Options.Tile}, epoch {epoch})");
+                Log?.Invoke($"{p.Name}: patch-averaged evaluation of {checkpointFile} (T={p.Options.Tile}, epoch {info.CompletedEpochs}, {classifier.Compute.PrecisionName}) " +
+                            $"[{patchDone + 1}/{patchPending}{(patchDone > 0 ? $", ETA {TimeSpan.FromSeconds(patchSeconds / patchDone * (patchPending - patchDone)):hh\\:mm\\:ss}" : "")}]");
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 var r = PatchEvaluator(classifier, test ?? data.Test, p.Options.Tile.Value);
+                patchDone++;
+                patchSeconds += clock.Elapsed.TotalSeconds;
                 if (r is not null) JsonOutput.WriteFile(cache, r);
                 return r;
             }

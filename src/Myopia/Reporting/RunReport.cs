@@ -20,6 +20,8 @@ public static class RunReport
         md.AppendLine(result.Interrupted
             ? $"Interrupted after {result.CompletedEpochs} of {options.Epochs} epochs (resume with `--resume`)."
             : $"{result.CompletedEpochs} epochs in {result.TotalSeconds / 60:F1} min, {result.Parameters:N0} parameters.");
+        if (result.Compute is { } compute)
+            md.AppendLine().AppendLine($"Computed in {compute.Precision} ({compute.PrecisionReason}); activations {compute.MemoryFormat} ({compute.MemoryFormatReason}).");
         md.AppendLine();
         if (result.Final is { } f && result.Best is { } b)
         {
@@ -34,7 +36,9 @@ public static class RunReport
         md.AppendLine("| epoch | lr | train loss | train acc | test loss | test acc | img/s | s |");
         md.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var m in result.History)
-            md.AppendLine(string.Create(c, $"| {m.Epoch} | {m.Lr:G3} | {m.TrainLoss:F4} | {100 * m.TrainAcc:F2}% | {m.TestLoss:F4} | {100 * m.TestAcc:F2}% | {m.ImagesPerSecond:F0} | {m.Seconds:F0} |"));
+            md.AppendLine(m.Evaluated
+                ? string.Create(c, $"| {m.Epoch} | {m.Lr:G3} | {m.TrainLoss:F4} | {100 * m.TrainAcc:F2}% | {m.TestLoss:F4} | {100 * m.TestAcc:F2}% | {m.ImagesPerSecond:F0} | {m.Seconds:F0} |")
+                : string.Create(c, $"| {m.Epoch} | {m.Lr:G3} | {m.TrainLoss:F4} | {100 * m.TrainAcc:F2}% | not evaluated | | {m.ImagesPerSecond:F0} | {m.Seconds:F0} |"));
         md.AppendLine().AppendLine("## Configuration").AppendLine().AppendLine("```json").AppendLine(JsonOutput.Serialize(options)).AppendLine("```");
         AtomicFile.WriteAllText(run.Combine("report.md"), md.ToString());
     }

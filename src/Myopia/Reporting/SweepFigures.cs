@@ -56,7 +56,9 @@ public static class SweepFigures
             double Mean(Func<Myopia.Training.EpochMetrics, double> f, int e) => histories.Average(h => f(h[e]));
             string label = $"{(result.Rows.Select(r => r.Model).Distinct().Count() > 1 ? group.Key.Model + ", " : "")}{(group.Key.Tile == 0 ? "full images" : $"T = {group.Key.Tile}")}";
             loss.Add((label, x, Enumerable.Range(0, epochs).Select(e => Mean(m => m.TrainLoss, e)).ToArray()));
-            accuracy.Add((label, x, Enumerable.Range(0, epochs).Select(e => 100 * Mean(m => m.TestAcc, e)).ToArray()));
+            // Only epochs every seed evaluated (--eval-every skips some).
+            var tested = Enumerable.Range(0, epochs).Where(e => histories.All(h => h[e].Evaluated)).ToArray();
+            accuracy.Add((label, tested.Select(e => e + 1.0).ToArray(), tested.Select(e => 100 * Mean(m => m.TestAcc, e)).ToArray()));
         }
         if (loss.Count == 0) return;
         TileStudyPlots.Curves(loss, Title("Training loss on training crops", result.Dataset, "mean over seeds"), "training loss", Path.Combine(result.SweepDir, LossFigure));

@@ -10,16 +10,17 @@ public static class TrainingPlots
     public static void Curves(IReadOnlyList<EpochMetrics> history, string title, string path)
     {
         var plot = new Plot();
-        double[] epochs = history.Select(h => (double)h.Epoch).ToArray();
-        void Line(double[] ys, string label, int color, bool dashed)
+        void Line(IReadOnlyList<EpochMetrics> rows, double[] ys, string label, int color, bool dashed)
         {
-            var s = plot.Add.Scatter(epochs, ys, PlotFile.Series(color));
+            var s = plot.Add.Scatter(rows.Select(h => (double)h.Epoch).ToArray(), ys, PlotFile.Series(color));
             s.LegendText = label;
             s.LineWidth = 2;
             if (dashed) s.LinePattern = LinePattern.Dashed;
         }
-        Line(history.Select(h => 100 * h.TestAcc).ToArray(), "test accuracy (full images)", 0, false);
-        Line(history.Select(h => 100 * h.TrainAcc).ToArray(), "train accuracy (training crops)", 1, true);
+        // Epochs skipped by --eval-every have no test figures; the test curve joins the evaluated ones.
+        var evaluated = history.Where(h => h.Evaluated).ToList();
+        Line(evaluated, evaluated.Select(h => 100 * h.TestAcc).ToArray(), "test accuracy (full images)", 0, false);
+        Line(history, history.Select(h => 100 * h.TrainAcc).ToArray(), "train accuracy (training crops)", 1, true);
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel("accuracy (%)");

@@ -34,6 +34,8 @@ public sealed record CheckpointInfo
     public int CompletedEpochs { get; init; }
     public PartialEpoch? Partial { get; init; }
     public List<EpochMetrics> History { get; init; } = [];
+    /// <summary>Precision and layout resolved when the run started; null in checkpoints written before they were recorded (FP32, standard layout).</summary>
+    public TrainingCompute? Compute { get; init; }
 
     /// <summary>
     /// Refuses a header that cannot describe a real model, with one message naming the field: the footer's hash

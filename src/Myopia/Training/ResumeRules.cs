@@ -13,7 +13,7 @@ namespace Myopia.Training;
 public static class ResumeRules
 {
     /// <summary>Options (snake_case, as in config.json) that describe the machine, not the run.</summary>
-    public static readonly IReadOnlySet<string> MayChange = new HashSet<string> { "threads", "device", "data_dir" };
+    public static readonly IReadOnlySet<string> MayChange = new HashSet<string> { "threads", "device", "data_dir", "eval_every" };
 
     /// <summary>
     /// The options to resume with: the checkpoint's, plus those of <paramref name="given"/> (snake_case
@@ -32,6 +32,7 @@ public static class ResumeRules
             Threads = given.Contains("threads") ? requested.Threads : run.Threads,
             Device = given.Contains("device") ? requested.Device : run.Device,
             DataDir = given.Contains("data_dir") ? requested.DataDir : run.DataDir,
+            EvalEvery = given.Contains("eval_every") ? requested.EvalEvery : run.EvalEvery,
         };
         if (given.Contains("epochs") && requested.Epochs != run.Epochs)
         {

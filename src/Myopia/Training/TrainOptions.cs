@@ -58,6 +58,16 @@ public sealed record TrainOptions
     public int EvalBatch { get; init; } = 256;
     /// <summary>Test-time augmentation of the per-epoch full-image evaluation: "none", or "flip" (mean logits of each image and its mirror).</summary>
     public string Tta { get; init; } = "none";
+
+    /// <summary>Evaluate on the test images every N epochs; the final epoch is always evaluated (other epochs record no test figures and cannot become best.pt).</summary>
+    public int EvalEvery { get; init; } = 1;
+
+    /// <summary>--precision: auto, fp32 or bf16 (see <see cref="Compute.PrecisionChoice"/>); the resolved precision is recorded in the checkpoint.</summary>
+    public string Precision { get; init; } = "auto";
+
+    /// <summary>--memory-format: auto, contiguous or channels-last (see <see cref="Compute.MemoryFormats"/>); the resolved layout is recorded in the checkpoint.</summary>
+    public string MemoryFormat { get; init; } = "auto";
+
     /// <summary>libtorch CPU threads; 0 keeps libtorch's default.</summary>
     public int Threads { get; init; }
 
@@ -96,6 +106,9 @@ public sealed record TrainOptions
         if (!TestTimeAugmentations.Contains(Tta)) throw new MyopiaException($"unknown --tta '{Tta}'; use one of {string.Join(", ", TestTimeAugmentations)}");
         if (!Recipes.Exists(Recipe)) throw new MyopiaException($"unknown recipe '{Recipe}'; use one of {string.Join(", ", Recipes.Names)}");
         if (Threads < 0) throw new MyopiaException($"--threads must be >= 0, got {Threads}");
+        if (EvalEvery < 1) throw new MyopiaException($"--eval-every must be at least 1, got {EvalEvery}");
+        Compute.PrecisionChoice.Validate(Precision);
+        Compute.MemoryFormats.Validate(MemoryFormat);
         ValidateModelAndData();
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Myopia.Augmentation;
+using Myopia.Compute;
 using Myopia.Data;
 using Myopia.Evaluation;
 using Myopia.Models;
@@ -63,7 +64,11 @@ public sealed class Trainer
                 throw new MyopiaException($"nothing to resume: no {Checkpoint.FileName} in {run.Path}");
             var (saved, _) = Checkpoint.Load(run.Checkpoint, optimizer, into: model);
             ResumeRules.EnsureCompatible(saved, options, run.Path);
-            info = info with { CompletedEpochs = saved.CompletedEpochs, Partial = saved.Partial, History = saved.History };
+            info = info with
+            {
+                CompletedEpochs = saved.CompletedEpochs, Partial = saved.Partial, History = saved.History,
+                Compute = saved.Compute ?? new TrainingCompute("fp32", "trained before precision was recorded", "contiguous", "trained before layouts were recorded"),
+            };
             previousSeconds = info.History.Sum(h => h.Seconds) + (info.Partial?.Seconds ?? 0);
             observer.Message(saved.Partial is { } p
                 ? $"resuming {run.Path} in epoch {p.Epoch + 1}, batch {p.NextBatch}"
@@ -72,6 +77,11 @@ public sealed class Trainer
                     : $"resuming {run.Path} after epoch {saved.CompletedEpochs}");
             Reconcile(info, model, previousSeconds);
         }
+        // A run computes as it started: its precision and layout are chosen once and kept in the checkpoint.
+        var compute = info.Compute ?? ChooseCompute(modelOptions, device);
+        info = info with { Compute = compute };
+        var settings = new ComputeSettings(compute.NumericPrecision, compute.Format);
+        observer.Message($"computing in {compute.Precision} ({compute.PrecisionReason}), {compute.MemoryFormat} ({compute.MemoryFormatReason})");
         JsonOutput.WriteFile(run.Config, options);
 
         using var normalizer = new Normalizer(data.Normalization);
@@ -79,6 +89,7 @@ public sealed class Trainer
         if (!resume && model is IDataInitialized initialized) DataInitialization.Run(initialized, data.Train.Images, data.Train.Labels, options, normalizer, device);
         using var classifier = Classifiers.Classifier.FromModule(model, data.Normalization, data.Test.ClassNames,
             data.Train.Height, data.Train.Width, options.Tile, options.Model);
+        classifier.Compute = new ComputeChoice(compute.NumericPrecision, compute.Format, compute.PrecisionReason);
         var evaluator = new FullImageEvaluator(classifier, new FullImageOptions(options.EvalBatch) { TestTimeFlip = options.Tta == "flip" });
         long n = data.Train.Count;
         long batches = (n + options.Batch - 1) / options.Batch;
@@ -117,7 +128,7 @@ public sealed class Trainer
                 using var scope = NewDisposeScope();
                 var (x, y) = augmenter.Batch(data.Train.Images, data.Train.Labels, plan, start, count);
                 if (device.type != DeviceType.CPU) (x, y) = (x.to(device), y.to(device));
-                var logits = model.call(x);
+                var logits = settings.Forward(model.call, x, device); // FP32 logits whatever the precision
                 var loss = nn.functional.cross_entropy(logits, y, label_smoothing: options.LabelSmoothing);
                 double lossValue = loss.item<float>();
                 if (guard.CheckTrainLoss(lossValue) is { } diverged) throw Diverged(diverged, epoch, b);
@@ -136,13 +147,20 @@ public sealed class Trainer
             // Throughput counts only this process's training steps, not evaluation or earlier sessions.
             double trainSeconds = clock.Elapsed.TotalSeconds;
             double imagesPerSecond = (seen - (partial?.Seen ?? 0)) / Math.Max(1e-9, trainSeconds);
-            observer.Evaluating(epoch + 1);
-            var test = evaluator.Run(data.Test);
-            if (DivergenceGuard.CheckTestLoss(test.Loss) is { } badTest) throw Diverged(badTest, epoch, batch: null);
+            bool evaluate = (epoch + 1) % options.EvalEvery == 0 || epoch + 1 == options.Epochs;
+            double testLoss = double.NaN, testAcc = double.NaN, testTop5 = double.NaN;
+            if (evaluate)
+            {
+                observer.Evaluating(epoch + 1);
+                var test = evaluator.Run(data.Test);
+                if (DivergenceGuard.CheckTestLoss(test.Loss) is { } badTest) throw Diverged(badTest, epoch, batch: null);
+                if (guard.CheckCollapse(test, (double)correct / Math.Max(1, seen)) is { } collapsed) observer.Message($"warning: epoch {epoch + 1}: {collapsed}");
+                (testLoss, testAcc, testTop5) = (test.Loss, test.Top1, test.Top5);
+            }
             var metrics = new EpochMetrics(epoch + 1, lr, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen),
-                test.Loss, test.Top1, test.Top5, imagesPerSecond, carriedSeconds + clock.Elapsed.TotalSeconds);
-            if (guard.CheckCollapse(test, metrics.TrainAcc) is { } collapsed) observer.Message($"warning: epoch {epoch + 1}: {collapsed}");
-            bool best = info.History.Count == 0 || metrics.TestAcc > info.History.Max(h => h.TestAcc);
+                testLoss, testAcc, testTop5, imagesPerSecond, carriedSeconds + clock.Elapsed.TotalSeconds);
+            var evaluated = info.History.Where(h => h.Evaluated).ToList();
+            bool best = evaluate && (evaluated.Count == 0 || metrics.TestAcc > evaluated.Max(h => h.TestAcc));
             info = info with { CompletedEpochs = epoch + 1, Partial = null, History = [.. info.History, metrics] };
             EndEpoch(info, model, optimizer, best, previousSeconds + total.Elapsed.TotalSeconds);
             observer.EpochFinished(metrics, best);
@@ -189,7 +207,7 @@ public sealed class Trainer
     {
         bool finished = info.Partial is null && info.CompletedEpochs >= options.Epochs;
         WriteDerived(Result(info, interrupted: !finished, seconds));
-        var historyBest = info.History.Count == 0 ? null : info.History.MaxBy(h => h.TestAcc);
+        var historyBest = info.History.Where(h => h.Evaluated).MaxBy(h => h.TestAcc);
         int? bestOnDisk = File.Exists(run.BestCheckpoint) ? Checkpoint.ReadInfo(run.BestCheckpoint).CompletedEpochs : null;
         if (historyBest is null || bestOnDisk == historyBest.Epoch) return;
         if (historyBest.Epoch == info.CompletedEpochs && info.Partial is null)
@@ -211,6 +229,49 @@ public sealed class Trainer
         string where = batch is { } b ? $"epoch {epoch + 1}, batch {b + 1}" : $"the evaluation of epoch {epoch + 1}";
         string kept = KeptCheckpoint();
         return new MyopiaException($"{what} in {where}; training stopped. {kept}. Try a lower --lr (was {options.Lr:G}).");
+    }
+
+    /// <summary>
+    /// Resolves --precision and --memory-format for this run. An automatic layout is measured on a throwaway
+    /// copy of the network with a batch of this run's shape (forward and backward, no optimizer step), with
+    /// the random state put back afterwards, so measuring never changes what the run computes.
+    /// </summary>
+    private TrainingCompute ChooseCompute(ModelOptions modelOptions, Device device)
+    {
+        var (precision, precisionReason) = PrecisionChoice.Resolve(options.Precision, device);
+        if (MemoryFormats.Parse(options.MemoryFormat) is { } fixedFormat)
+            return new TrainingCompute(PrecisionChoice.Name(precision), precisionReason, MemoryFormats.Name(fixedFormat), "requested");
+        int side = options.Tile ?? data.Train.Height, width = options.Tile ?? data.Train.Width;
+        int batch = (int)Math.Min(options.Batch, data.Train.Count);
+        string workload = $"train {options.Model} {modelOptions.Stem?.ToString() ?? "default-stem"} aa{modelOptions.Antialias} {data.Train.Channels}x{side}x{width} " +
+                          $"classes {data.Train.ClassCount} batch {batch} {PrecisionChoice.Name(precision)}";
+        using var rng = torch.get_rng_state();
+        nn.Module<Tensor, Tensor>? probe = null;
+        try
+        {
+            var timing = MemoryFormatProbe.Choose(MemoryFormatProbe.Key(workload, device), format =>
+            {
+                if (probe is null)
+                {
+                    probe = ModelRegistry.Create(options.Model, modelOptions);
+                    if (device.type != DeviceType.CPU) probe.to(device);
+                    probe.train();
+                }
+                using var scope = NewDisposeScope();
+                var x = randn(batch, data.Train.Channels, side, width, device: device);
+                var y = randint(0, data.Train.ClassCount, [batch], device: device);
+                var logits = new ComputeSettings(precision, format).Forward(probe.call, x, device);
+                nn.functional.cross_entropy(logits, y).backward();
+                probe.zero_grad();
+            });
+            return new TrainingCompute(PrecisionChoice.Name(precision), precisionReason, timing.ChosenName,
+                "automatic: " + timing.Describe());
+        }
+        finally
+        {
+            probe?.Dispose();
+            torch.set_rng_state(rng);
+        }
     }
 
     private string KeptCheckpoint()
@@ -245,6 +306,6 @@ public sealed class Trainer
     {
         var history = info.History;
         return new TrainingResult(run.Path, options.Model, options.Data, options.Tile, info.Parameters, info.CompletedEpochs, interrupted,
-            history.LastOrDefault(), history.Count == 0 ? null : history.MaxBy(h => h.TestAcc), seconds, history);
+            history.LastOrDefault(h => h.Evaluated), history.Where(h => h.Evaluated).MaxBy(h => h.TestAcc), seconds, history) { Compute = info.Compute };
     }
 }

@@ -12,4 +12,18 @@ public sealed record TrainingResult(
     EpochMetrics? Final,
     EpochMetrics? Best,
     double TotalSeconds,
-    List<EpochMetrics> History);
+    List<EpochMetrics> History)
+{
+    /// <summary>How the run computed: precision and activation layout, with the reasons.</summary>
+    public TrainingCompute? Compute { get; init; }
+}
+
+/// <summary>
+/// The precision and activation layout a run trained with, resolved from --precision and --memory-format
+/// and kept for its whole life (a resumed run computes as it started).
+/// </summary>
+public sealed record TrainingCompute(string Precision, string PrecisionReason, string MemoryFormat, string MemoryFormatReason)
+{
+    public Compute.NumericPrecision NumericPrecision => Precision == "bf16" ? Compute.NumericPrecision.Bf16 : Compute.NumericPrecision.Fp32;
+    public Compute.MemoryFormat Format => MemoryFormat == "channels-last" ? Compute.MemoryFormat.ChannelsLast : Compute.MemoryFormat.Contiguous;
+}

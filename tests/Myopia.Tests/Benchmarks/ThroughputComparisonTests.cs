@@ -22,23 +22,36 @@ public sealed class ThroughputComparisonTests : IDisposable
     }
 
     [Fact]
-    public void AlternatesPeersAndReportsMedianRatios()
+    public void InterleavesPeersVariantByVariantAndReportsRatiosOfMedians()
     {
-        // Echoes its own arguments back, so the test also sees that the settings were passed on.
+        // Echoes its own arguments back, so the test also sees that the settings were passed on; BF16 is
+        // three times faster than FP32 and channels-last twice as fast again, so the best variants are known.
         var peer = FakePeer("""
             echo "some warning on stdout first"
-            echo "{\"peer\": \"pytorch\", \"torch\": \"9.9\", \"model\": \"$2\", \"tile\": $4, \"batch\": $6, \"params\": 1, \"train_img_s\": 0.5, \"eval_img_s\": 2.0, \"threads\": ${12}}"
+            f=1; case "$*" in *bf16*) f=3;; esac; case "$*" in *channels-last*) f=$((f*2));; esac
+            echo "{\"peer\": \"pytorch\", \"torch\": \"9.9\", \"model\": \"$2\", \"tile\": $4, \"batch\": $6, \"params\": 1, \"train_img_s\": $f, \"eval_img_s\": $((f*10)), \"threads\": ${12}}"
             """);
         var result = new ThroughputComparison(Tiny, peer, repeats: 3).Run();
 
-        Assert.Equal(3, result.Runs.Count);
-        Assert.All(result.Runs, r => Assert.NotNull(r.Pytorch));
-        var p = result.Pytorch!;
-        Assert.Equal(("pytorch", "resnet9", 8, 2, "9.9"), (p.Peer, p.Model, p.Tile, p.Batch, p.TorchVersion));
-        Assert.Equal(result.Myopia.Threads, p.Threads);
-        var expectedTrain = result.Runs.Select(r => r.Myopia.TrainImgS / 0.5).Order().ElementAt(1);
-        Assert.Equal(Math.Round(expectedTrain, 3), result.TrainRatio);
-        Assert.Equal(Math.Round(result.Runs.Select(r => r.Myopia.EvalImgS / 2.0).Order().ElementAt(1), 3), result.EvalRatio);
+        Assert.Equal(3 * 4 * 2, result.Runs.Count);
+        // Myopia and PyTorch alternate, every variant of one side followed by the same variant of the other.
+        for (int i = 0; i < result.Runs.Count; i += 2)
+        {
+            Assert.Equal(("myopia", "pytorch"), (result.Runs[i].Peer, result.Runs[i + 1].Peer));
+            Assert.Equal(result.Runs[i].Variant, result.Runs[i + 1].Variant);
+        }
+        Assert.Equal(["fp32", "fp32 channels-last", "bf16", "bf16 channels-last"], result.Pytorch.Select(p => p.Variant));
+        Assert.Equal(4, result.Myopia.Count);
+        Assert.All(result.Pytorch, p => Assert.Equal(("resnet9", 8, 2, "9.9"), (p.Model, p.Tile, p.Batch, p.TorchVersion)));
+        Assert.Equal(1.0, result.PytorchFp32!.TrainImgS);
+        Assert.Equal(6.0, result.PytorchBf16BestTrain!.TrainImgS);
+        Assert.Equal(60.0, result.PytorchBf16BestEval!.EvalImgS);
+        var best = result.Myopia.Max(m => m.TrainImgS);
+        Assert.Equal(Math.Round(best / 1.0, 3), result.TrainVsPytorchFp32);
+        Assert.Equal(Math.Round(best / 6.0, 3), result.TrainVsPytorchBf16);
+        Assert.Equal(Math.Round(result.Myopia.Max(m => m.EvalImgS) / 10.0, 3), result.EvalVsPytorchFp32);
+        var medianOfFp32 = result.Runs.Where(r => r.Peer == "myopia" && r.Variant == "fp32").Select(r => r.TrainImgS).Order().ElementAt(1);
+        Assert.Equal(Math.Round(medianOfFp32, 1), result.Myopia.Single(m => m.Variant == "fp32").TrainImgS);
         Assert.Null(result.PeerNote);
     }
 
@@ -51,12 +64,12 @@ public sealed class ThroughputComparisonTests : IDisposable
             exit 1
             """);
         var result = new ThroughputComparison(Tiny, peer, repeats: 2).Run();
-        Assert.Null(result.Pytorch);
-        Assert.Null(result.TrainRatio);
+        Assert.Empty(result.Pytorch);
+        Assert.Null(result.TrainVsPytorchFp32);
         Assert.Contains("python3-torch", result.PeerNote);
         Assert.DoesNotContain('\n', result.PeerNote!);
-        Assert.Equal(2, result.Runs.Count);
-        Assert.True(result.Myopia.TrainImgS > 0);
+        Assert.Equal(2 * 4, result.Runs.Count);
+        Assert.All(result.Myopia, m => Assert.True(m.TrainImgS > 0));
     }
 
     [Fact]
@@ -64,7 +77,7 @@ public sealed class ThroughputComparisonTests : IDisposable
     {
         var peer = FakePeer("exit 3");
         var result = new ThroughputComparison(Tiny with { Model = "lenet", Channels = 1 }, peer, repeats: 1).Run();
-        Assert.Null(result.Pytorch);
+        Assert.Empty(result.Pytorch);
         Assert.Contains("resnet18", result.PeerNote);
     }
 

@@ -48,6 +48,10 @@ public class SweepRunnerTests : IDisposable
         Assert.All(result.Rows.Where(r => r.Tile == 8), r => Assert.NotNull(r.BestPatchAcc));
         Assert.All(result.Rows.Where(r => r.Tile == 8 && r.BestEpoch == r.Epochs), r => Assert.Equal(r.PatchAcc, r.BestPatchAcc));
         Assert.Contains("best_patch_acc", File.ReadAllLines(Path.Combine(root, SweepRunner.ResultsCsv))[0]);
+        // The time mode B took is part of the results, beside the training time.
+        Assert.EndsWith("seconds,patch_seconds", File.ReadAllLines(Path.Combine(root, SweepRunner.ResultsCsv))[0]);
+        Assert.All(result.Rows.Where(r => r.Tile == 8), r => Assert.True(r.PatchSeconds > 0));
+        Assert.All(result.Rows.Where(r => r.Tile == 0), r => Assert.Null(r.PatchSeconds));
         Assert.Equal(5, File.ReadAllLines(Path.Combine(root, SweepRunner.ResultsCsv)).Length);
 
         // The sweep's figures and report come from its results and the runs' summaries.

@@ -43,7 +43,7 @@ public sealed class PatchAveragedEvaluator(Classifier classifier, PatchAveragedO
 
     private Tensor MeanLogitsOfNormalized(Tensor x)
     {
-        using var logits = PatchLogits.Compute(classifier.Network, x, options.Tile, options.Stride, options.PatchBatch);
+        using var logits = PatchLogits.Compute(classifier.Logits, x, options.Tile, options.Stride, options.PatchBatch);
         return logits.mean([1, 2]);
     }
 

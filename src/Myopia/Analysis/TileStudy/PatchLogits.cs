@@ -13,6 +13,11 @@ public static class PatchLogits
 {
     /// <summary>N x C x H x W normalized images to N x Ph x Pw x K logits.</summary>
     public static Tensor Compute(nn.IModule<Tensor, Tensor> model, Tensor images, int tile, int stride = 1, int patchBatch = 1024,
+        (int Top, int Bottom, int Left, int Right)? padding = null) =>
+        Compute(model.call, images, tile, stride, patchBatch, padding);
+
+    /// <summary>As above, with the network's forward pass given as a function (e.g. a classifier's, in its precision and layout).</summary>
+    public static Tensor Compute(Func<Tensor, Tensor> logitsOf, Tensor images, int tile, int stride = 1, int patchBatch = 1024,
         (int Top, int Bottom, int Left, int Right)? padding = null)
     {
         if (stride < 1) throw new MyopiaException($"stride must be >= 1, got {stride}");
@@ -33,7 +38,7 @@ public static class PatchLogits
             using var batchScope = NewDisposeScope(); // frees this batch's patch copy and activations
             var flat = patches.narrow(0, range.Image, range.Images).narrow(2, range.Row, range.Rows).narrow(3, range.Column, range.Columns)
                 .permute(0, 2, 3, 1, 4, 5).reshape(-1, c, tile, tile);                // image by image, row by row
-            outputs.Add(model.call(flat).MoveToOuterDisposeScope());
+            outputs.Add(logitsOf(flat).MoveToOuterDisposeScope());
         }
         var logits = cat(outputs, 0);
         return logits.view(n, ph, pw, -1).MoveToOuterDisposeScope();

@@ -55,7 +55,7 @@ public sealed class TileAgreement(Classifier classifier, TileAgreementOptions op
             BatchedInference.Run(classifier, data, chunk, $"agreement T={tile}", c =>
             {
                 var full = classifier.Logits(c.Images).argmax(1);                                              // N
-                var logits = PatchLogits.Compute(classifier.Network, c.Images, tile, stride, options.PatchBatch); // N x Ph x Pw x K
+                var logits = PatchLogits.Compute(classifier.Logits, c.Images, tile, stride, options.PatchBatch); // N x Ph x Pw x K
                 var tileClass = logits.argmax(3).flatten(1);                                                     // N x P
                 agree += tileClass.eq(full.unsqueeze(1)).to_type(ScalarType.Float64).mean([1]).sum().item<double>();
                 tileCorrect += tileClass.eq(c.Labels.unsqueeze(1)).to_type(ScalarType.Float64).mean([1]).sum().item<double>();

@@ -77,7 +77,7 @@ public sealed class TileHeatmap(Classifier classifier, TileHeatmapOptions option
         int imagesPerChunk = Math.Max(1, options.PatchBatch * 4 / (rows * columns));
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var results = MapChunks(images, imagesPerChunk, s, x => PatchLogits.Compute(classifier.Network, x, options.Tile, s, options.PatchBatch, padding),
+        var results = MapChunks(images, imagesPerChunk, s, x => PatchLogits.Compute(classifier.Logits, x, options.Tile, s, options.PatchBatch, padding),
             $"exact heatmaps T={options.Tile}", progress, cancellation);
         long tiles = (long)images.Count * rows * columns;
         return new TileHeatmapResult(options, "exact", images.ClassNames, results, tiles / Math.Max(1e-9, clock.Elapsed.TotalSeconds)) { Streamed = Streamed(images) };
@@ -97,7 +97,7 @@ public sealed class TileHeatmap(Classifier classifier, TileHeatmapOptions option
         int imagesPerChunk = Math.Max(1, 65_536 / (images.Height * images.Width));
         var results = MapChunks(images, imagesPerChunk, 1, x =>
         {
-            var map = spatial.SpatialLogits(x); // n x K x h x w
+            var map = classifier.Forward(spatial.SpatialLogits, x); // n x K x h x w
             var upsampled = nn.functional.interpolate(map, [images.Height, images.Width], mode: InterpolationMode.Bilinear, align_corners: false);
             return upsampled.permute(0, 2, 3, 1); // n x H x W x K
         }, "dense heatmaps", progress, cancellation);
