@@ -81,7 +81,7 @@ public sealed class Classifier : IDisposable
     /// <summary>One line for notes: "fp32 (reason), channels-last (measured ...)".</summary>
     public string ComputeSummary => $"{Compute.PrecisionName} ({Compute.PrecisionReason}), " +
         (Compute.Format is { } f ? MemoryFormats.Name(f) : probes.Count == 0 ? "layout measured at first use"
-            : string.Join("; ", probes.Select(p => $"{p.Key}: {p.Value.Describe()}")));
+            : string.Join("; ", probes.Select(p => $"{p.Key}: {p.Value.ChosenName} ({p.Value.Describe()})")));
 
     /// <summary>Logits of normalized images, FP32 whatever the precision (the caller chooses the mode and gradient context).</summary>
     public Tensor Logits(Tensor normalized) => Forward(Network.call, normalized);
