@@ -17,7 +17,7 @@ public sealed class TrainingProgress(IProgressSink sink, string label, int batch
     public void Evaluating(int epoch) => sink.Report(trainCount, $"{label} evaluating epoch {epoch}");
 
     public void EpochFinished(EpochMetrics m, bool best) =>
-        sink.Finish($"{label} epoch {m.Epoch}: train loss {m.TrainLoss:F3} acc {m.TrainAcc:P1} | test acc {m.TestAcc:P2} top5 {m.TestTop5:P1} | {m.ImagesPerSecond:F0} img/s, {m.Seconds:F0} s{(best ? " *" : "")}");
+        sink.Finish($"{label} epoch {m.Epoch}: train loss {m.TrainLoss:F3} acc {m.TrainAcc:P1} | {(m.Evaluated ? $"test acc {m.TestAcc:P2} top5 {m.TestTop5:P1}" : "not evaluated (--eval-every)")} | {m.ImagesPerSecond:F0} img/s, {m.Seconds:F0} s{(best ? " *" : "")}");
 
     public void Message(string text) => sink.Message(text);
 }
