@@ -7,7 +7,7 @@ namespace Myopia.Models;
 /// Creates the networks by name and <see cref="ModelOptions"/> (timm's <c>create_model</c>), so the CLI,
 /// sweeps, checkpoints and tests all speak the same names. Each network accepts any number of input
 /// channels and any input side from its <see cref="ModelInfo.MinimumInputSide"/> up (1 for the ResNets,
-/// CIFAR-head VGGs and LeNet, 4 for smallcnn, 8 for resnet9, 32 for torchvision's VGG); every network can be antialiased.
+/// CIFAR-head VGGs and LeNet, 4 for smallcnn, 8 for resnet9 and vggsmall, 32 for torchvision's VGG); every network can be antialiased.
 /// </summary>
 public static class ModelRegistry
 {
@@ -40,6 +40,8 @@ public static class ModelRegistry
         new(new("resnet50", "torchvision ResNet-50 (Bottleneck v1.5); default stem 7x7 stride 1, no max-pool (GAP, 23.5 M params)", true, 32, MinimumInputSide: 1) { Stems = ResNetStems },
             ResNet.ResNet50),
         Vgg(11, false), Vgg(13, false), Vgg(16, false), Vgg(11, true), Vgg(13, true), Vgg(16, true),
+        new(new("vggsmall", "small VGG of the shift study: 3 stages of [conv-BN-ReLU] x 2 + 2x2 max pool (32/64/128), GAP, linear (0.29 M params)", true, 32, MinimumInputSide: 8),
+            o => new VggSmall(o.Classes, o.Channels, o.Antialias)),
         new(new("lenet", "LeNet-5 (padded convs, adaptive 5x5 pool, FC 120-84-k; 62 k params)", false, 28, MinimumInputSide: 1),
             o => new LeNet(o.Classes, o.Channels, o.Antialias)),
     }.ToDictionary(e => e.Info.Name, StringComparer.OrdinalIgnoreCase);
