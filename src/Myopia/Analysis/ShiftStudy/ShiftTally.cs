@@ -63,8 +63,8 @@ public sealed class ShiftTally(ShiftCondition condition)
         var right = top.eq(y.unsqueeze(1)).to_type(ScalarType.Float64);                  // N x T
         pTrue ??= new double[t];
         correct ??= new double[t];
-        var pySum = py.sum(0).data<double>().ToArray();
-        var rightSum = right.sum(0).data<double>().ToArray();
+        var pySum = py.sum([0]).data<double>().ToArray();
+        var rightSum = right.sum([0]).data<double>().ToArray();
         for (int i = 0; i < t; i++) { pTrue[i] += pySum[i]; correct[i] += rightSum[i]; }
         var top5 = p.topk(Math.Min(5, (int)p.shape[2]), 2).indexes;                     // N x T x 5
         var inTop5 = top5.eq(y.view(n, 1, 1)).any(2);                                     // N x T
