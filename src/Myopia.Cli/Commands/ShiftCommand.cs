@@ -20,9 +20,10 @@ public static class ShiftCommand
         {
             Description = "azulay-crop, azulay-black, azulay-mean, azulay-inpaint (eight 1-px diagonal pairs an image), size-sweep (s = 0.1..1.9), " +
                           "diagonal (p_true at offsets (t, t)), zhang (consistency of random crops), zhang-circular, cifar-circular (circular shifts, +-3 on 32 px); " +
+                          "internal (cosine distance per layer between shifted feature maps and maps of circularly shifted images, shifts 0..--max-shift); " +
                           "every preset adapts to the image side",
             DefaultValueFactory = _ => "azulay-black",
-        }.AcceptOnlyFromAmong(ShiftProtocols.Names);
+        }.AcceptOnlyFromAmong([.. ShiftProtocols.Names, "internal"]);
         var scale = new Option<double?>("--scale") { Description = "Azulay's s: crop area fraction (azulay-crop, default 1.0) or side ratio of the embedding (d = side / s, default 1.3)" };
         var embed = new Option<int?>("--embed") { Description = "side d of the embedded image (azulay-black/mean/inpaint; overrides --scale), e.g. 24 on CIFAR" }.AtLeast(1);
         var maxShift = new Option<int?>("--max-shift") { Description = "diagonal: largest offset K; zhang, zhang-circular: offsets 0..N-1; cifar-circular: offsets -N..N" }.AtLeast(1);
@@ -62,6 +63,22 @@ public static class ShiftCommand
             var outDir = OutputFolder.Resolve(parse.GetValue(output), "shift");
             using var splits = DataLoading.Load(dataset, dir, trainLimit: 1, testLimit: parse.GetValue(testLimit));
             using var classifier = model.Load(parse, DataDefaults.Of(splits));
+            if (parse.GetValue(protocol) == "internal")
+            {
+                var internalOptions = new InternalShiftOptions(parse.GetValue(maxShift) ?? Math.Max(1, Math.Min(splits.Test.Height, splits.Test.Width) / 4),
+                    parse.GetValue(compare), Math.Max(1, parse.GetValue(batch) / 8));
+                var distances = ProgressDisplay.Analysis((progress, cancel) => new InternalShiftDistance(classifier, internalOptions).Run(splits.Test, progress, cancel));
+                var maps = InternalShiftWriter.Write(distances, classifier, outDir);
+                Console.Error.WriteLine($"results in {outDir} ({maps.Count} figures)");
+                if (parse.GetValue(json)) { JsonOutput.Print(distances.Headline()); return 0; }
+                var layerTable = new Table().Title($"{classifier.Label}: internal shift distance ({distances.Images} images)")
+                    .AddColumns(["model", "layer", "stride", .. distances.Shifts.Select(s => $"({s},{s})")]);
+                foreach (var l in distances.Layers)
+                    layerTable.AddRow([l.Model, Markup.Escape($"{l.Layer} {l.Type}"), double.IsInfinity(l.Stride) ? "global" : l.Stride.ToString("0.#", CultureInfo.InvariantCulture),
+                        .. l.Distance.Select(d => d.ToString("F3", CultureInfo.InvariantCulture))]);
+                AnsiConsole.Write(layerTable);
+                return 0;
+            }
             var options = new ShiftOptions(parse.GetValue(protocol)!, settings, parse.GetValue(compare), parse.GetValue(batch));
             var result = ProgressDisplay.Analysis((progress, cancel) => new ShiftSensitivity(classifier, options).Run(splits.Test, progress, cancel));
             var figures = ShiftWriter.Write(result, classifier, outDir);

@@ -150,3 +150,44 @@ public static class ShiftPlots
         PlotFile.Save(plot, path);
     }
 }
+
+/// <summary>The internal shift distance: CSV, JSON and a layers x shifts heat map per model.</summary>
+public static class InternalShiftWriter
+{
+    public static IReadOnlyList<string> Write(InternalShiftResult result, Myopia.Classifiers.Classifier classifier, string outDir)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var csv = new System.Text.StringBuilder("model,antialias,layer,type,stride," + string.Join(',', result.Shifts.Select(s => $"shift_{s}")) + "\n");
+        foreach (var l in result.Layers)
+            csv.Append(string.Join(',', l.Model, l.Antialias, l.Layer, l.Type, double.IsInfinity(l.Stride) ? "global" : l.Stride.ToString("G4", inv)))
+                .Append(',').Append(string.Join(',', l.Distance.Select(d => d.ToString("G6", inv)))).Append('\n');
+        Myopia.IO.AtomicFile.WriteAllText(Path.Combine(outDir, "internal-shift.csv"), csv.ToString());
+        Myopia.IO.JsonOutput.WriteFile(Path.Combine(outDir, "internal-shift.json"), new { model = classifier.Card.Source, headline = result.Headline(), result });
+        var written = new List<string>();
+        double max = Math.Max(1e-6, result.Layers.SelectMany(l => l.Distance).Max());
+        foreach (var group in result.Layers.GroupBy(l => l.Model))
+        {
+            var rows = group.ToList();
+            var values = new double[rows.Count, result.Shifts.Length];
+            for (int i = 0; i < rows.Count; i++)
+                for (int j = 0; j < result.Shifts.Length; j++) values[i, j] = rows[i].Distance[j];
+            var plot = new Plot();
+            var map = plot.Add.Heatmap(values);
+            map.Colormap = new ScottPlot.Colormaps.Viridis();
+            map.ManualRange = new ScottPlot.Range(0, max);
+            var bar = plot.Add.ColorBar(map);
+            bar.Label = "cosine distance";
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+                result.Shifts.Select((s, j) => new Tick(j, $"({s},{s})")).ToArray());
+            // ScottPlot draws row 0 of the array at the top: label the rows top-down.
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(rows.Select((l, i) =>
+                new Tick(rows.Count - 1 - i, $"{l.Layer} {l.Type} /{(double.IsInfinity(l.Stride) ? "g" : l.Stride.ToString("0.#", inv))}")).ToArray());
+            plot.Title($"Internal shift distance: {classifier.Card.Architecture}, {group.Key} ({result.Images} images)");
+            plot.XLabel("circular input shift");
+            var path = Path.Combine(outDir, $"internal-shift-{group.Key}.png");
+            PlotFile.Save(plot, path, 900, Math.Max(500, 130 + 24 * rows.Count));
+            written.Add(path);
+        }
+        return written;
+    }
+}
