@@ -12,7 +12,7 @@ namespace Myopia.Models;
 /// layer <c>classifier</c> (288,746 parameters for 10 classes on RGB). <c>features</c> is one flat
 /// Sequential (<c>features.0</c> conv, <c>.1</c> BN, <c>.2</c> ReLU, ..., pools at 6, 13 and 20), the layout
 /// of an <c>nn.Sequential</c> written in PyTorch. Antialiased, each pool is a <see cref="MaxBlurPool"/> in
-/// the same slot (Zhang's VGG placement), so the state dict is the same.
+/// the same slot (Zhang's VGG placement), or with adaptive polyphase sampling a <see cref="MaxPolyphasePool"/>; the state dict is the same.
 /// </summary>
 public sealed class VggSmall : Module<Tensor, Tensor>, ISpatialClassifier
 {
@@ -21,7 +21,7 @@ public sealed class VggSmall : Module<Tensor, Tensor>, ISpatialClassifier
     private readonly Sequential features;
     private readonly Linear classifier;
 
-    public VggSmall(int classes, int channels = 3, int antialias = 0) : base("vggsmall")
+    public VggSmall(int classes, int channels = 3, int antialias = 0, bool aps = false) : base("vggsmall")
     {
         var layers = new List<Module<Tensor, Tensor>>();
         var geometry = new List<(int, int)>();
@@ -36,7 +36,12 @@ public sealed class VggSmall : Module<Tensor, Tensor>, ISpatialClassifier
                 geometry.Add((3, 1));
                 cin = width;
             }
-            if (antialias > 0)
+            if (aps)
+            {
+                layers.Add(new MaxPolyphasePool());
+                geometry.AddRange([(2, 1), (1, 2)]);
+            }
+            else if (antialias > 0)
             {
                 layers.Add(new MaxBlurPool(cin, antialias));
                 geometry.AddRange([(2, 1), (antialias, 2)]);
