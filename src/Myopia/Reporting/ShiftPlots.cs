@@ -40,7 +40,7 @@ public static class ShiftPlots
         if (pairs.Count > 0)
         {
             var path = Path.Combine(outDir, "shift-consistency.png");
-            Consistency(pairs, title, path);
+            Consistency(pairs, result.Measurements.Where(m => m.Kind == "grid").ToList(), title, path);
             written.Add(path);
         }
         return written;
@@ -132,14 +132,16 @@ public static class ShiftPlots
     }
 
     /// <summary>Zhang's plot: consistency against accuracy, one point per model.</summary>
-    public static void Consistency(IReadOnlyList<ShiftMeasurement> pairs, string title, string path)
+    public static void Consistency(IReadOnlyList<ShiftMeasurement> pairs, IReadOnlyList<ShiftMeasurement> grids, string title, string path)
     {
         var plot = new Plot();
         for (int i = 0; i < pairs.Count; i++)
         {
             var m = pairs[i];
             var marker = plot.Add.Marker(100 * m.Accuracy, 100 * (m.Consistency ?? double.NaN), MarkerShape.FilledCircle, 12, PlotFile.Series(i));
-            marker.LegendText = $"{m.Model}: consistency {100 * m.Consistency:F1}%, accuracy {100 * m.Accuracy:F1}%, worst case {100 * m.WorstCase:F1}%";
+            var grid = grids.FirstOrDefault(g => g.Model == m.Model);
+            marker.LegendText = $"{m.Model}: consistency {100 * m.Consistency:F1}%, accuracy {100 * m.Accuracy:F1}%"
+                + (grid is null ? "" : $", changes for some offset: {100 * grid.WorstCase:F1}%");
         }
         double lo = Math.Max(0, 100 * pairs.Min(m => Math.Min(m.Accuracy, m.Consistency ?? 1)) - 5);
         plot.Axes.SetLimits(lo, 100, lo, 100);
