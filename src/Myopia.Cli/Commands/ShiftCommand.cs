@@ -18,7 +18,7 @@ public static class ShiftCommand
         var dataDir = CommonOptions.DataDir();
         var protocol = new Option<string>("--protocol")
         {
-            Description = "azulay-crop, azulay-black, azulay-mean, azulay-inpaint (eight 1-px diagonal pairs an image), size-sweep (s = 0.1..1.9), " +
+            Description = "azulay-crop, azulay-black, azulay-mean, azulay-inpaint (eight 1-px diagonal pairs an image), azulay-rescale (sizes d-4..d+4), size-sweep (s = 0.1..1.9), " +
                           "diagonal (p_true at offsets (t, t)), zhang (consistency of random crops), zhang-circular, cifar-circular (circular shifts, +-3 on 32 px); " +
                           "internal (cosine distance per layer between shifted feature maps and maps of circularly shifted images, shifts 0..--max-shift); " +
                           "every preset adapts to the image side",
@@ -27,7 +27,7 @@ public static class ShiftCommand
         var scale = new Option<double?>("--scale") { Description = "Azulay's s: crop area fraction (azulay-crop, default 1.0) or side ratio of the embedding (d = side / s, default 1.3)" };
         var embed = new Option<int?>("--embed") { Description = "side d of the embedded image (azulay-black/mean/inpaint; overrides --scale), e.g. 24 on CIFAR" }.AtLeast(1);
         var maxShift = new Option<int?>("--max-shift") { Description = "diagonal: largest offset K; zhang, zhang-circular: offsets 0..N-1; cifar-circular: offsets -N..N" }.AtLeast(1);
-        var background = new Option<string>("--background") { Description = "size-sweep embeddings: black, mean or inpaint", DefaultValueFactory = _ => "black" }
+        var background = new Option<string>("--background") { Description = "size-sweep and azulay-rescale background: black, mean or inpaint", DefaultValueFactory = _ => "black" }
             .AcceptOnlyFromAmong(Backgrounds.Names);
         var boundary = new Option<string?>("--boundary") { Description = "diagonal: crop (default), circular or zero" }.AcceptOnlyFromAmong(ShiftBoundaries.Names);
         var pairs = new Option<int>("--pairs") { Description = "random offset pairs per image (zhang, zhang-circular, cifar-circular)", DefaultValueFactory = _ => 1 }.AtLeast(1);

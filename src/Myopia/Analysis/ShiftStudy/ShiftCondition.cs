@@ -182,3 +182,41 @@ public sealed record OffsetCondition(ConditionKind Mode, int Low, int High, Shif
         return stack(images.ToArray()).MoveToOuterDisposeScope();
     }
 }
+
+/// <summary>
+/// Tiny rescalings (Azulay's "Lotion"): the whole image resized to d − 4 .. d + 4 (one pixel per step, as
+/// far as the canvas allows) and centred on the canvas at ⌊(W − d_i)/2⌋, on a black, mean-colour or
+/// inpainted background; consecutive sizes form the pairs.
+/// </summary>
+public sealed record RescaleSequence(int Side, int Canvas, Background Fill, float[] MeanPixel, int Steps = 9)
+    : ShiftCondition($"rescale {Backgrounds.Name(Fill)} d={Side}", ConditionKind.Sequence)
+{
+    public int[] Sides
+    {
+        get
+        {
+            int first = Math.Max(1, Side - Steps / 2);
+            return Enumerable.Range(first, Steps).Where(d => d <= Canvas).ToArray();
+        }
+    }
+
+    public override int Views => Sides.Length;
+    public override double[] Offsets => Sides.Select(d => (double)d).ToArray();
+    public override double Scale => (double)Canvas / Side;
+    public override int? EmbedSide => Side;
+    public override string Background => Backgrounds.Name(Fill);
+    public override string Parameters => $"resize to d x d, d = {Sides[0]}..{Sides[^1]}, centred at floor((W - d)/2), background {Background}";
+
+    public override Tensor Build(Tensor pixels, long firstIndex)
+    {
+        int h = (int)pixels.shape[2], w = (int)pixels.shape[3];
+        if (Math.Min(h, w) != Canvas) throw new MyopiaException($"the rescaling was set up for a {Canvas}-pixel canvas, not {h}x{w} images");
+        using var scope = NewDisposeScope();
+        var views = Sides.Select(d =>
+        {
+            var small = Embedding.Resize(pixels, d, d);
+            return Embedding.Paste(small, h, w, (h - d) / 2, (w - d) / 2, Fill, MeanPixel);
+        }).ToArray();
+        return stack(views, 1).MoveToOuterDisposeScope();
+    }
+}

@@ -49,6 +49,7 @@ public sealed record ShiftResult(string Protocol, string Description, int Images
     {
         "pairs" => "",
         "grid" => "",
+        _ when m.Condition.StartsWith("rescale") => string.Create(CultureInfo.InvariantCulture, $"rescale_d{m.EmbedSide}_"),
         _ when m.EmbedSide is { } d => string.Create(CultureInfo.InvariantCulture, $"{m.Background}_d{d}_"),
         _ when m.Condition.StartsWith("diagonal") => "diagonal_",
         _ => string.Create(CultureInfo.InvariantCulture, $"crop_s{m.Scale:0.0}_"),

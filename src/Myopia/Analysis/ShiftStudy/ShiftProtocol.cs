@@ -21,6 +21,7 @@ public sealed record ShiftProtocol(string Name, string Description, IReadOnlyLis
 /// <list type="bullet">
 /// <item><c>azulay-crop</c>: crop with s (default 1.0) to W + 10, nine diagonal windows, eight 1-px pairs.</item>
 /// <item><c>azulay-black</c>, <c>azulay-mean</c>, <c>azulay-inpaint</c>: embed at d = ⌊W / s⌋ (s = 1.3: 172, 24) on the background, eight pairs.</item>
+/// <item><c>azulay-rescale</c>: tiny rescalings, the image at d − 4 .. d + 4 pixels, centred (<see cref="RescaleSequence"/>).</item>
 /// <item><c>size-sweep</c>: s in {0.1, 0.4, 0.7, 1.0, 1.3, 1.6, 1.9}, crop for s ≤ 1.1, embedding above (d = 172, 140, 117; 24, 20, 16).</item>
 /// <item><c>diagonal</c>: Zhang's stability curve, offsets (t, t), t = 0..K (K = ⌊W / 7⌋: 32, 4; crop boundary unless set).</item>
 /// <item><c>zhang</c>: consistency of two random crops, offsets on [0, ⌊W / 7⌋ − 1]² (0..31, 0..3), plus the worst case over every offset.</item>
@@ -30,7 +31,7 @@ public sealed record ShiftProtocol(string Name, string Description, IReadOnlyLis
 /// </summary>
 public static class ShiftProtocols
 {
-    public static readonly string[] Names = ["azulay-crop", "azulay-black", "azulay-mean", "azulay-inpaint", "size-sweep", "diagonal", "zhang", "zhang-circular", "cifar-circular"];
+    public static readonly string[] Names = ["azulay-crop", "azulay-black", "azulay-mean", "azulay-inpaint", "azulay-rescale", "size-sweep", "diagonal", "zhang", "zhang-circular", "cifar-circular"];
 
     public static readonly double[] SweepScales = [0.1, 0.4, 0.7, 1.0, 1.3, 1.6, 1.9];
 
@@ -55,6 +56,12 @@ public static class ShiftProtocols
                 var (d, s) = EmbedSide(side, settings);
                 return new(name, $"Azulay & Weiss embedding protocol ({Backgrounds.Name(background)} background): eight 1-px diagonal pairs of the image embedded at d = {d}",
                     [new EmbedSequence(d, side, background, meanPixel, s)]);
+            }
+            case "azulay-rescale":
+            {
+                var (d, _) = EmbedSide(side, settings);
+                return new(name, $"tiny rescalings: the image resized to d = {d} +- 4 pixels, centred, {Backgrounds.Name(settings.Background)} background; consecutive sizes are the pairs",
+                    [new RescaleSequence(d, side, settings.Background, meanPixel)]);
             }
             case "size-sweep":
             {

@@ -102,6 +102,21 @@ public class TransformationTests
         Assert.Equal(10f, canvas[0, 0, 1, 6].item<float>());
     }
 
+    [Fact]
+    public void RescalingsGrowTheCentredImageOnePixelAStep()
+    {
+        using var pixels = full(new long[] { 1, 3, 32, 32 }, 180, dtype: ScalarType.Byte);
+        var condition = (RescaleSequence)ShiftProtocols.Create("azulay-rescale", 32, [0, 0, 0], new ShiftSettings(EmbedSide: 24)).Conditions[0];
+        Assert.Equal(Enumerable.Range(20, 9).Select(d => (double)d), condition.Offsets);
+        using var views = condition.Build(pixels, 0);
+        for (int t = 0; t < 9; t++)
+        {
+            int d = 20 + t;
+            Assert.Equal(3L * d * d, views.select(1, t).ne(0).sum().item<long>());
+            Assert.True(views[0, t, 0, (32 - d) / 2, (32 - d) / 2].item<float>() > 170);
+        }
+    }
+
     [Theory]
     [InlineData(224, 1.3, 172)] [InlineData(224, 1.6, 140)] [InlineData(224, 1.9, 117)]
     [InlineData(32, 1.3, 24)] [InlineData(32, 1.6, 20)] [InlineData(32, 1.9, 16)]
