@@ -103,6 +103,8 @@ public static class ShiftPlots
             }
         }
         plot.Axes.SetLimitsY(0, 1);
+        double span = sequences.SelectMany(m => m.Offsets).DefaultIfEmpty(0).Max() - sequences.SelectMany(m => m.Offsets).DefaultIfEmpty(0).Min();
+        if (span <= 40) plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(span <= 20 ? 1 : 2);
         plot.Title($"Stability along the diagonal: {title}");
         plot.XLabel("diagonal offset t (pixels)");
         plot.YLabel("mean p_true / accuracy");
