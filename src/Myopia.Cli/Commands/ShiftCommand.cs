@@ -30,6 +30,7 @@ public static class ShiftCommand
         var background = new Option<string>("--background") { Description = "size-sweep and azulay-rescale background: black, mean or inpaint", DefaultValueFactory = _ => "black" }
             .AcceptOnlyFromAmong(Backgrounds.Names);
         var boundary = new Option<string?>("--boundary") { Description = "diagonal: crop (default), circular or zero" }.AcceptOnlyFromAmong(ShiftBoundaries.Names);
+        var step = new Option<double>("--step") { Description = "diagonal: step of the walk in pixels; below 1, sub-pixel bilinear shifts (zero boundary unless --boundary circular)", DefaultValueFactory = _ => 1.0 };
         var pairs = new Option<int>("--pairs") { Description = "random offset pairs per image (zhang, zhang-circular, cifar-circular)", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var noWorst = new Option<bool>("--no-worst-case") { Description = "skip the worst case over every offset of the range (consistency protocols)" };
         var compare = new Option<int>("--compare-antialias")
@@ -51,14 +52,14 @@ public static class ShiftCommand
         var command = new Command("shift", "How often a 1-pixel shift or a rescaling changes a model's prediction: P(top-1 change), MAC, accuracy, consistency, " +
                                            "stability curves, per-image rows, jaggedness and the worst case, for Azulay & Weiss's and Zhang's protocols.")
         {
-            data, dataDir, protocol, scale, embed, maxShift, background, boundary, pairs, noWorst, compare, seed, batch, testLimit, output, json, threads,
+            data, dataDir, protocol, scale, embed, maxShift, background, boundary, step, pairs, noWorst, compare, seed, batch, testLimit, output, json, threads,
         };
         var model = new ModelSpecOptions().AddTo(command);
         command.SetAction(parse =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             var settings = new ShiftSettings(parse.GetValue(scale), parse.GetValue(embed), parse.GetValue(maxShift), Backgrounds.Parse(parse.GetValue(background)!),
-                parse.GetValue(boundary) is { } b ? ShiftBoundaries.Parse(b) : null, parse.GetValue(pairs), parse.GetValue(seed), !parse.GetValue(noWorst));
+                parse.GetValue(boundary) is { } b ? ShiftBoundaries.Parse(b) : null, parse.GetValue(pairs), parse.GetValue(seed), !parse.GetValue(noWorst), parse.GetValue(step));
             var (dataset, dir) = model.Dataset(parse, data, dataDir);
             var outDir = OutputFolder.Resolve(parse.GetValue(output), "shift");
             using var splits = DataLoading.Load(dataset, dir, trainLimit: 1, testLimit: parse.GetValue(testLimit));

@@ -116,21 +116,31 @@ public sealed record EmbedSequence(int Side, int Canvas, Background Fill, float[
 /// <summary>
 /// Zhang's diagonal stability: views at offset (t, t), t = 0..K. Crop: the image resized to (H + K) x (W + K)
 /// (Zhang: 256 for 224 and K = 32) and the H x W window at (t, t); circular or zero: the image shifted by (t, t).
+/// A <paramref name="Step"/> below 1 (circular or zero) walks in sub-pixel steps t = 0, Step, 2·Step, ..., K,
+/// by bilinear interpolation (<see cref="SubpixelShift"/>).
 /// </summary>
-public sealed record DiagonalSequence(int MaxShift, ShiftBoundary Edge)
-    : ShiftCondition($"diagonal 0..{MaxShift} {ShiftBoundaries.Name(Edge)}", ConditionKind.Sequence)
+public sealed record DiagonalSequence(int MaxShift, ShiftBoundary Edge, double Step = 1)
+    : ShiftCondition($"diagonal 0..{MaxShift}{(Step == 1 ? "" : $" step {Step:0.###}")} {ShiftBoundaries.Name(Edge)}", ConditionKind.Sequence)
 {
-    public override int Views => MaxShift + 1;
+    private int Steps => (int)Math.Round(MaxShift / Step);
+    public override int Views => Steps + 1;
+    public override double[] Offsets => Enumerable.Range(0, Steps + 1).Select(k => k * Step).ToArray();
     public override string Boundary => ShiftBoundaries.Name(Edge);
     public override string Parameters => Edge == ShiftBoundary.Crop
         ? $"resize to (H+{MaxShift}) x (W+{MaxShift}), H x W windows at (t, t), t = 0..{MaxShift}"
-        : $"shift by (t, t), t = 0..{MaxShift}, {Boundary} boundary";
+        : Step == 1 ? $"shift by (t, t), t = 0..{MaxShift}, {Boundary} boundary"
+        : $"bilinear shift by (t, t), t = 0, {Step:0.###}, ..., {MaxShift}, {Boundary} boundary";
 
     public override Tensor Build(Tensor pixels, long firstIndex)
     {
         int h = (int)pixels.shape[2], w = (int)pixels.shape[3];
         using var scope = NewDisposeScope();
+        if (Step <= 0 || Step > 1 || Math.Abs(Steps * Step - MaxShift) > 1e-9)
+            throw new MyopiaException($"the diagonal step must be in (0, 1] and divide {MaxShift}, got {Step}");
+        if (Edge == ShiftBoundary.Crop && Step != 1) throw new MyopiaException("sub-pixel steps take the circular or zero boundary");
         var source = Edge == ShiftBoundary.Crop ? Embedding.Resize(pixels, h + MaxShift, w + MaxShift) : pixels.to_type(ScalarType.Float32);
+        if (Step != 1)
+            return stack(Offsets.Select(t => SubpixelShift.Apply(source, t, t, Edge)).ToArray(), 1).MoveToOuterDisposeScope();
         var views = Enumerable.Range(0, MaxShift + 1).Select(t => Edge == ShiftBoundary.Crop
             ? IntegerShift.Window(source, t, t, h, w)
             : IntegerShift.Apply(source, t, t, Edge)).ToArray();

@@ -9,8 +9,9 @@ namespace Myopia.Analysis.ShiftStudy;
 /// <param name="Background">Background of the size sweep's embeddings.</param>
 /// <param name="Boundary">Boundary of the diagonal walk.</param>
 /// <param name="Pairs">Random offset pairs per image (consistency).</param>
+/// <param name="Step">Step of the diagonal walk; below 1, sub-pixel (bilinear) shifts.</param>
 public sealed record ShiftSettings(double? Scale = null, int? EmbedSide = null, int? MaxShift = null, Background Background = Background.Black,
-    ShiftBoundary? Boundary = null, int Pairs = 1, long Seed = 0, bool WorstCase = true);
+    ShiftBoundary? Boundary = null, int Pairs = 1, long Seed = 0, bool WorstCase = true, double Step = 1);
 
 /// <summary>A named protocol: its conditions for images of one side, and what it reproduces.</summary>
 public sealed record ShiftProtocol(string Name, string Description, IReadOnlyList<ShiftCondition> Conditions);
@@ -74,7 +75,7 @@ public static class ShiftProtocols
             {
                 int k = settings.MaxShift ?? Math.Max(1, side / 7);
                 if (k < 1) throw new MyopiaException($"--max-shift must be at least 1, got {k}");
-                return new(name, "Zhang's diagonal stability: p_true and correctness at offsets (t, t)", [new DiagonalSequence(k, settings.Boundary ?? ShiftBoundary.Crop)]);
+                return new(name, "Zhang's diagonal stability: p_true and correctness at offsets (t, t)", [new DiagonalSequence(k, settings.Boundary ?? (settings.Step == 1 ? ShiftBoundary.Crop : ShiftBoundary.Zero), settings.Step)]);
             }
             case "zhang":
                 return Offsets(name, "Zhang's consistency: two random crops per image", 0, (settings.MaxShift ?? Math.Max(2, side / 7)) - 1, ShiftBoundary.Crop, settings);

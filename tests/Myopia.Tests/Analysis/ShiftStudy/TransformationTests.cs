@@ -146,6 +146,40 @@ public class TransformationTests
     }
 
     [Fact]
+    public void ZhangCropPairsAreWindowsOfTheResizedImageAtTheDrawnOffsets()
+    {
+        manual_seed(6);
+        using var pixels = randint(0, 256, [2, 3, 32, 32], dtype: ScalarType.Byte);
+        var condition = (OffsetCondition)ShiftProtocols.Create("zhang", 32, [0, 0, 0], new ShiftSettings(Pairs: 3, Seed: 4)).Conditions[0];
+        using var views = condition.Build(pixels, 10);
+        Assert.Equal(new long[] { 2, 6, 3, 32, 32 }, views.shape);
+        using var source = Embedding.Resize(pixels, 36, 36);          // 32 + 32/7 = 36, offsets 0..3
+        for (int i = 0; i < 2; i++)
+        {
+            var offsets = condition.OffsetsOf(10 + i);
+            for (int k = 0; k < 6; k++)
+            {
+                using var window = source[i].narrow(1, offsets[k].Dy, 32).narrow(2, offsets[k].Dx, 32);
+                Assert.True(window.Same(views[i, k]));
+            }
+        }
+    }
+
+    [Fact]
+    public void HalfPixelDiagonalWalkInterpolatesBetweenWholeShifts()
+    {
+        using var pixels = Ramp(1, 3, 12, 12).to_type(ScalarType.Byte);
+        var condition = (DiagonalSequence)ShiftProtocols.Create("diagonal", 12, [0, 0, 0], new ShiftSettings(MaxShift: 2, Step: 0.5, Boundary: ShiftBoundary.Circular)).Conditions[0];
+        Assert.Equal(new[] { 0, 0.5, 1, 1.5, 2 }, condition.Offsets);
+        using var views = condition.Build(pixels, 0);
+        using var x = pixels.to_type(ScalarType.Float32);
+        using var whole = x.roll([1, 1], [2, 3]);
+        Assert.True((views.select(1, 2) - whole).abs().max().item<float>() < 1e-3f);
+        using var half = (x + x.roll(1, 2) + x.roll(1, 3) + x.roll([1, 1], [2, 3])) / 4;
+        Assert.True((views.select(1, 1) - half).abs().max().item<float>() < 1e-3f);
+    }
+
+    [Fact]
     public void RandomPairsStayInTheirInclusiveRangeAndCoverBothEnds()
     {
         var condition = new OffsetCondition(ConditionKind.Pairs, -3, 3, ShiftBoundary.Circular, Seed: 5, PairsPerImage: 50);
