@@ -39,7 +39,8 @@ public sealed record ShiftResult(string Protocol, string Description, int Images
                 headline[prefix + "accuracy"] = m.Accuracy;
             }
             if (m.Consistency is { } c) headline[prefix + "consistency"] = c;
-            headline[prefix + "worst_case"] = m.WorstCase;
+            // A pairs condition's own views are only its random pairs: the worst case is the grid's.
+            if (m.Kind != "pairs") headline[prefix + "worst_case"] = m.WorstCase;
         }
         return headline;
     }
