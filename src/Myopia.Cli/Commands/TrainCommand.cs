@@ -19,6 +19,7 @@ public static class TrainCommand
         model.Description = $"network: {string.Join(", ", ModelRegistry.Names)}";
         var stem = new Option<string?>("--stem") { Description = "ResNet stem / VGG head: study (7x7 stride 1, no max-pool; the default), cifar (3x3) or imagenet (torchvision's)" };
         stem.AcceptOnlyFromAmong([.. StemNames.All]);
+        var aps = new Option<bool>("--aps") { Description = "adaptive polyphase sampling in the pools (Chaman & Dokmanic 2021; vggsmall, smallcnn)" };
         var antialias = new Option<int>("--antialias") { Description = "BlurPool filter size 1-7 before every subsampling (Zhang 2019); 0: none", DefaultValueFactory = _ => 0 };
         antialias.Validators.Add(r =>
         {
@@ -63,14 +64,14 @@ public static class TrainCommand
 
         var command = new Command("train", "Train a network on random tiles (or full images) of a dataset; evaluate on full test images every epoch.")
         {
-            data, dataDir, model, stem, antialias, tile, epochs, batch, seed, pad, padMode, noFlip, optimizer, lr, weightDecay, momentum, nesterov,
+            data, dataDir, model, stem, antialias, aps, tile, epochs, batch, seed, pad, padMode, noFlip, optimizer, lr, weightDecay, momentum, nesterov,
             schedule, milestones, gamma, labelSmoothing, tta, recipe, evalEvery, trainLimit, testLimit, threads, device, precision, memoryFormat, output, resume, force, config, json,
         };
         command.SetAction(parse =>
         {
             var options = new TrainOptions
             {
-                Data = parse.GetValue(data)!, DataDir = parse.GetValue(dataDir), Model = parse.GetValue(model)!, Stem = parse.GetValue(stem), Antialias = parse.GetValue(antialias),
+                Data = parse.GetValue(data)!, DataDir = parse.GetValue(dataDir), Model = parse.GetValue(model)!, Stem = parse.GetValue(stem), Antialias = parse.GetValue(antialias), Aps = parse.GetValue(aps),
                 Tile = parse.GetValue(tile), Epochs = parse.GetValue(epochs), Batch = parse.GetValue(batch), Seed = parse.GetValue(seed),
                 Pad = parse.GetValue(pad), PadMode = Enum.Parse<PadMode>(parse.GetValue(padMode)!, ignoreCase: true), Flip = !parse.GetValue(noFlip),
                 Optimizer = parse.GetValue(optimizer)!, Lr = parse.GetValue(lr), WeightDecay = parse.GetValue(weightDecay),
@@ -83,7 +84,7 @@ public static class TrainCommand
             // The options given explicitly (snake_case, as in config.json): a resumed run may be told only some of them.
             var given = new Dictionary<string, Option>
             {
-                ["data"] = data, ["data_dir"] = dataDir, ["model"] = model, ["stem"] = stem, ["antialias"] = antialias, ["tile"] = tile,
+                ["data"] = data, ["data_dir"] = dataDir, ["model"] = model, ["stem"] = stem, ["antialias"] = antialias, ["aps"] = aps, ["tile"] = tile,
                 ["epochs"] = epochs, ["batch"] = batch, ["seed"] = seed, ["pad"] = pad, ["pad_mode"] = padMode, ["flip"] = noFlip,
                 ["optimizer"] = optimizer, ["lr"] = lr, ["weight_decay"] = weightDecay, ["momentum"] = momentum, ["nesterov"] = nesterov,
                 ["schedule"] = schedule, ["milestones"] = milestones, ["gamma"] = gamma, ["train_limit"] = trainLimit, ["test_limit"] = testLimit,

@@ -11,7 +11,10 @@ namespace Myopia.Models;
 /// Pascal's triangle) placed as in Zhang (2019). m = 1 keeps the antialiased layout with the identity
 /// filter (plain subsampling), a control for the layout change alone. Antialiasing adds no parameter and
 /// no state-dict entry, so weights move between plain and antialiased networks.</param>
-public sealed record ModelOptions(int Classes, int Channels = 3, Stem? Stem = null, int Antialias = 0)
+/// <param name="Downsampling">How stride-2 pools subsample: <see cref="Models.Downsampling.Subsample"/> (the plain grid),
+/// or <see cref="Models.Downsampling.Aps"/> (adaptive polyphase sampling, Chaman and Dokmanić 2021; vggsmall and
+/// smallcnn, not with Antialias). Adds no parameter and no state-dict entry.</param>
+public sealed record ModelOptions(int Classes, int Channels = 3, Stem? Stem = null, int Antialias = 0, Downsampling Downsampling = Downsampling.Subsample)
 {
     public const int MaxFilterSize = 7;
 
@@ -23,5 +26,16 @@ public sealed record ModelOptions(int Classes, int Channels = 3, Stem? Stem = nu
         {
             Stem is { } s ? $"stem={StemNames.Name(s)}" : null,
             IsAntialiased ? $"antialias={Antialias}" : null,
+            Downsampling == Downsampling.Aps ? "downsampling=aps" : null,
         }.Where(p => p is not null));
+}
+
+/// <summary>How a network's stride-2 pools pick the samples they keep.</summary>
+public enum Downsampling
+{
+    /// <summary>The fixed grid (every second row and column from the first): the plain pool, or BlurPool's.</summary>
+    Subsample,
+
+    /// <summary>Adaptive polyphase sampling: per image, the polyphase component of largest norm (<see cref="Antialiasing.MaxPolyphasePool"/>).</summary>
+    Aps,
 }

@@ -7,7 +7,7 @@ namespace Myopia.Models;
 /// Creates the networks by name and <see cref="ModelOptions"/> (timm's <c>create_model</c>), so the CLI,
 /// sweeps, checkpoints and tests all speak the same names. Each network accepts any number of input
 /// channels and any input side from its <see cref="ModelInfo.MinimumInputSide"/> up (1 for the ResNets,
-/// CIFAR-head VGGs and LeNet, 2 for airbench, 4 for smallcnn, 8 for resnet9, 32 for torchvision's VGG); every network can be antialiased.
+/// CIFAR-head VGGs and LeNet, 2 for airbench, 4 for smallcnn, 8 for resnet9 and vggsmall, 32 for torchvision's VGG); every network can be antialiased.
 /// </summary>
 public static class ModelRegistry
 {
@@ -30,7 +30,7 @@ public static class ModelRegistry
     private static readonly Dictionary<string, Entry> Models = new Entry[]
     {
         new(new("smallcnn", "small fully convolutional CNN for CPU work (4 conv layers, GAP, 0.24 M params)", true, 32, MinimumInputSide: 4),
-            o => new SmallCnn(o.Classes, o.Channels, antialias: o.Antialias)),
+            o => new SmallCnn(o.Classes, o.Channels, antialias: o.Antialias, aps: o.Downsampling == Downsampling.Aps)),
         new(new("resnet9", "ResNet-9 of the tile-training study (pools to 2x2, BN momentum 0.9, 2.4 M params)", false, 32, MinimumInputSide: 8),
             o => new ResNet9(o.Classes, o.Channels, o.Antialias)),
         new(new("resnet18", "torchvision ResNet-18; default stem 7x7 stride 1, no max-pool (GAP, 11.2 M params)", true, 32, MinimumInputSide: 1) { Stems = ResNetStems },
@@ -42,6 +42,8 @@ public static class ModelRegistry
         Vgg(11, false), Vgg(13, false), Vgg(16, false), Vgg(11, true), Vgg(13, true), Vgg(16, true),
         new(new("airbench", "airbench94's network: fixed 2x2 patch whitening, 3 conv groups (64, 256, 256), global max pool, logits / 9 (1.97 M params)", false, 32, MinimumInputSide: 2),
             o => new AirbenchNet(o.Classes, o.Channels, o.Antialias)),
+        new(new("vggsmall", "small VGG of the shift study: 3 stages of [conv-BN-ReLU] x 2 + 2x2 max pool (32/64/128), GAP, linear (0.29 M params)", true, 32, MinimumInputSide: 8),
+            o => new VggSmall(o.Classes, o.Channels, o.Antialias, o.Downsampling == Downsampling.Aps)),
         new(new("lenet", "LeNet-5 (padded convs, adaptive 5x5 pool, FC 120-84-k; 62 k params)", false, 28, MinimumInputSide: 1),
             o => new LeNet(o.Classes, o.Channels, o.Antialias)),
     }.ToDictionary(e => e.Info.Name, StringComparer.OrdinalIgnoreCase);
@@ -53,6 +55,9 @@ public static class ModelRegistry
             o => o.Stem == Stem.ImageNet
                 ? new VggImageNet(depth, o, batchNorm)
                 : new Vgg(depth, o, batchNorm));
+
+    /// <summary>The networks whose pools can use adaptive polyphase sampling.</summary>
+    public static readonly string[] ApsModels = ["smallcnn", "vggsmall"];
 
     public static IReadOnlyList<string> Names => Models.Keys.Order().ToList();
 
@@ -99,6 +104,10 @@ public static class ModelRegistry
         if (options.Channels < 1) throw new MyopiaException($"a model needs at least one input channel, got {options.Channels}");
         if (options.Antialias is < 0 or > ModelOptions.MaxFilterSize)
             throw new MyopiaException($"antialias must be 0 (off) or a BlurPool filter size 1..{ModelOptions.MaxFilterSize}, got {options.Antialias}");
+        if (options.Downsampling == Downsampling.Aps && !ApsModels.Contains(info.Name))
+            throw new MyopiaException($"adaptive polyphase sampling (aps) is built into {string.Join(" and ", ApsModels)}, not {info.Name}");
+        if (options.Downsampling == Downsampling.Aps && options.Antialias > 0)
+            throw new MyopiaException("choose BlurPool antialiasing or adaptive polyphase sampling (aps), not both");
         if (options.Antialias > 0 && !info.AcceptsAntialias)
             throw new MyopiaException($"{info.Name} cannot be antialiased");
         if (options.Stem is { } stem && !info.AcceptsStem(stem))

@@ -17,26 +17,26 @@ public sealed class SmallCnn : Module<Tensor, Tensor>, ISpatialClassifier
     private readonly Sequential features;
     private readonly Linear head;
 
-    public SmallCnn(int classes, int channels = 3, int width = 32, int antialias = 0) : base("smallcnn")
+    public SmallCnn(int classes, int channels = 3, int width = 32, int antialias = 0, bool aps = false) : base("smallcnn")
     {
         features = Sequential(
             ConvBnRelu(channels, width),
             ConvBnRelu(width, 2 * width),
-            Pool(2 * width, antialias),
+            Pool(2 * width, antialias, aps),
             ConvBnRelu(2 * width, 4 * width),
-            Pool(4 * width, antialias),
+            Pool(4 * width, antialias, aps),
             ConvBnRelu(4 * width, 4 * width));
         head = Linear(4 * width, classes);
         // Plain: conv 3, conv +2, pool +1, conv +2*2, pool +2, conv +2*4 = 20 pixels.
-        (int, int)[] pool = antialias > 0 ? [(2, 1), (antialias, 2)] : [(2, 2)];
+        (int, int)[] pool = aps ? [(2, 1), (1, 2)] : antialias > 0 ? [(2, 1), (antialias, 2)] : [(2, 2)];
         ReceptiveField = Models.ReceptiveField.Of([(3, 1), (3, 1), .. pool, (3, 1), .. pool, (3, 1)]);
         RegisterComponents();
     }
 
     public int ReceptiveField { get; }
 
-    private static Module<Tensor, Tensor> Pool(long channels, int antialias) =>
-        antialias > 0 ? new MaxBlurPool(channels, antialias) : MaxPool2d(2);
+    private static Module<Tensor, Tensor> Pool(long channels, int antialias, bool aps) =>
+        aps ? new MaxPolyphasePool() : antialias > 0 ? new MaxBlurPool(channels, antialias) : MaxPool2d(2);
 
     private static Sequential ConvBnRelu(int cin, int cout) =>
         Sequential(Conv2d(cin, cout, 3, padding: 1, bias: false), BatchNorm2d(cout), ReLU(inplace: true));

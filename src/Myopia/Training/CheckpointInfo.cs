@@ -19,6 +19,8 @@ public sealed record CheckpointInfo
     public Stem? Stem { get; init; }
     /// <summary>BlurPool filter size; 0 for the plain network.</summary>
     public int Antialias { get; init; }
+    /// <summary>Adaptive polyphase sampling in the pools; false (and absent in older checkpoints) for the plain grid.</summary>
+    public bool Aps { get; init; }
     public required int ImageHeight { get; init; }
     public required int ImageWidth { get; init; }
     public required string[] ClassNames { get; init; }
@@ -78,5 +80,5 @@ public sealed record CheckpointInfo
     }
 
     /// <summary>The options to build the model again from the registry.</summary>
-    public ModelOptions ToModelOptions() => new(Classes, Channels, Stem, Antialias);
+    public ModelOptions ToModelOptions() => new(Classes, Channels, Stem, Antialias, Aps ? Downsampling.Aps : Downsampling.Subsample);
 }

@@ -35,9 +35,12 @@ public sealed record TrainOptions
     /// <summary>BlurPool filter size in every downsampling layer (Zhang 2019); 0 for none.</summary>
     public int Antialias { get; init; }
 
+    /// <summary>Adaptive polyphase sampling in the pools (vggsmall, smallcnn); false: the plain grid.</summary>
+    public bool Aps { get; init; }
+
     /// <summary>The registry options this run's network is built with.</summary>
     public Models.ModelOptions ModelOptions(int classes, int channels) =>
-        new(classes, channels, Stem is null ? null : Models.StemNames.Parse(Stem), Antialias);
+        new(classes, channels, Stem is null ? null : Models.StemNames.Parse(Stem), Antialias, Aps ? Models.Downsampling.Aps : Models.Downsampling.Subsample);
 
     // ---- optimization ----
     public int Epochs { get; init; } = 10;

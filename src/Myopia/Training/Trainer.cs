@@ -288,6 +288,7 @@ public sealed class Trainer
         Model = options.Model,
         Stem = options.ModelOptions(data.Train.ClassCount, data.Train.Channels).Stem,
         Antialias = options.Antialias,
+        Aps = options.Aps,
         Classes = data.Train.ClassCount,
         Channels = data.Train.Channels,
         ImageHeight = data.Train.Height,

@@ -32,6 +32,8 @@ public class ParameterCountTests
     [InlineData("vgg16bn", 10, 3, 14_728_266)]
     [InlineData("vgg16bn", 100, 3, 14_774_436)]
     [InlineData("airbench", 10, 3, 1_971_640)]
+    [InlineData("vggsmall", 10, 3, 288_746)]
+    [InlineData("vggsmall", 10, 1, 288_170)]
     [InlineData("lenet", 10, 1, 61_706)]
     [InlineData("lenet", 10, 3, 62_006)]
     [InlineData("lenet", 100, 3, 69_656)]

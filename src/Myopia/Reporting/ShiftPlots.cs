@@ -1,0 +1,197 @@
+using Myopia.Analysis.ShiftStudy;
+using ScottPlot;
+
+namespace Myopia.Reporting;
+
+/// <summary>
+/// The shift lab's figures: P(top-1 change), MAC and accuracy against Azulay's scale s (the U-shape);
+/// p_true and accuracy against the offset, baseline and antialiased in one plot; per-image p_true rows
+/// (Azulay's heat map); consistency against accuracy (Zhang's plot).
+/// </summary>
+public static class ShiftPlots
+{
+    /// <summary>Writes the figures the result has data for; returns their paths.</summary>
+    public static IReadOnlyList<string> Write(ShiftResult result, string title, string outDir)
+    {
+        var written = new List<string>();
+        var models = result.Measurements.Select(m => (m.Model, m.Antialias)).Distinct().ToList();
+        var sequences = result.Measurements.Where(m => m.Kind == "sequence").ToList();
+        if (sequences.Select(m => m.Condition).Distinct().Count() > 1)
+        {
+            var path = Path.Combine(outDir, "shift-size-sweep.png");
+            SizeSweep(sequences, models, title, path);
+            written.Add(path);
+        }
+        if (sequences.Count > 0)
+        {
+            var path = Path.Combine(outDir, "shift-stability.png");
+            Stability(sequences, title, path);
+            written.Add(path);
+            foreach (var (model, _) in models)
+            {
+                var main = sequences.Where(m => m.Model == model).OrderByDescending(m => m.PChange).FirstOrDefault();
+                if (main is null || main.Rows.Count == 0) continue;
+                var rowsPath = Path.Combine(outDir, $"shift-rows-{model}.png");
+                Rows(main, $"p_true per image, {model}, {main.Condition}", rowsPath);
+                written.Add(rowsPath);
+            }
+        }
+        var pairs = result.Measurements.Where(m => m.Kind == "pairs").ToList();
+        if (pairs.Count > 0)
+        {
+            var path = Path.Combine(outDir, "shift-consistency.png");
+            Consistency(pairs, result.Measurements.Where(m => m.Kind == "grid").ToList(), title, path);
+            written.Add(path);
+        }
+        return written;
+    }
+
+    private static LinePattern Pattern(int antialias) => antialias == 0 ? LinePattern.Solid : LinePattern.Dashed;
+
+    public static void SizeSweep(IReadOnlyList<ShiftMeasurement> sequences, IReadOnlyList<(string Model, int Antialias)> models, string title, string path)
+    {
+        var plot = new Plot();
+        foreach (var (model, antialias) in models)
+        {
+            var points = sequences.Where(m => m.Model == model).OrderBy(m => m.Scale).ToList();
+            double[] s = points.Select(m => m.Scale).ToArray();
+            void Line(double[] ys, string label, int color)
+            {
+                var line = plot.Add.Scatter(s, ys, PlotFile.Series(color));
+                line.LegendText = $"{label} ({model})";
+                line.LineWidth = 2;
+                line.MarkerSize = 8;
+                line.LinePattern = Pattern(antialias);
+            }
+            Line(points.Select(m => m.PChange).ToArray(), "P(top-1 change)", 3);
+            Line(points.Select(m => m.Mac).ToArray(), "MAC", 1);
+            Line(points.Select(m => m.Accuracy).ToArray(), "accuracy", 2);
+        }
+        var crop = plot.Add.VerticalLine(1.15, 1, Colors.Gray, LinePattern.Dotted);
+        crop.LegendText = "crop (left) | embedding (right)";
+        plot.Axes.SetLimitsY(0, 1);
+        plot.Title($"Size sweep: {title}");
+        plot.XLabel("scale s (crop area fraction <= 1, embedding ratio side/d > 1)");
+        plot.YLabel("fraction");
+        plot.ShowLegend(Alignment.UpperCenter);
+        PlotFile.Save(plot, path);
+    }
+
+    public static void Stability(IReadOnlyList<ShiftMeasurement> sequences, string title, string path)
+    {
+        var plot = new Plot();
+        // The condition with the largest P(change) when there are many (size sweep), else all.
+        var conditions = sequences.Select(m => m.Condition).Distinct().ToList();
+        if (conditions.Count > 3)
+            conditions = sequences.GroupBy(m => m.Condition).OrderByDescending(g => g.Max(m => m.PChange)).Take(2).Select(g => g.Key).ToList();
+        int color = 0;
+        foreach (var condition in conditions)
+        {
+            foreach (var m in sequences.Where(m => m.Condition == condition).OrderBy(m => m.Antialias))
+            {
+                var line = plot.Add.Scatter(m.Offsets, m.PTrue, PlotFile.Series(color));
+                line.LegendText = $"p_true, {m.Model}, {condition}";
+                line.LineWidth = 2;
+                line.MarkerSize = 6;
+                line.LinePattern = Pattern(m.Antialias);
+                var acc = plot.Add.Scatter(m.Offsets, m.Correct, PlotFile.Series(color));
+                acc.LegendText = $"accuracy, {m.Model}";
+                acc.LineWidth = 1;
+                acc.MarkerSize = 3;
+                acc.LinePattern = LinePattern.Dotted;
+                color++;
+            }
+        }
+        plot.Axes.SetLimitsY(0, 1);
+        double span = sequences.SelectMany(m => m.Offsets).DefaultIfEmpty(0).Max() - sequences.SelectMany(m => m.Offsets).DefaultIfEmpty(0).Min();
+        if (span <= 40) plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(span <= 20 ? 1 : 2);
+        plot.Title($"Stability along the diagonal: {title}");
+        plot.XLabel("diagonal offset t (pixels)");
+        plot.YLabel("mean p_true / accuracy");
+        plot.ShowLegend(Alignment.LowerRight);
+        PlotFile.Save(plot, path);
+    }
+
+    /// <summary>Azulay's heat map: one row per image (at most 60, the first ones), one column per offset, colour = p_true.</summary>
+    public static void Rows(ShiftMeasurement m, string title, string path)
+    {
+        int n = Math.Min(60, m.Rows.Count), t = m.Offsets.Length;
+        var values = new double[n, t];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < t; j++) values[i, j] = m.Rows[i][j];
+        var plot = new Plot();
+        var map = plot.Add.Heatmap(values);
+        map.Colormap = new ScottPlot.Colormaps.Viridis();
+        map.ManualRange = new ScottPlot.Range(0, 1);
+        map.FlipVertically = true;
+        plot.Add.ColorBar(map);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            Enumerable.Range(0, t).Select(j => new Tick(j, m.Offsets[j].ToString("0"))).ToArray());
+        plot.Title(title);
+        plot.XLabel("offset (pixels)");
+        plot.YLabel($"image ({n} shown)");
+        PlotFile.Save(plot, path, 700, 760);
+    }
+
+    /// <summary>Zhang's plot: consistency against accuracy, one point per model.</summary>
+    public static void Consistency(IReadOnlyList<ShiftMeasurement> pairs, IReadOnlyList<ShiftMeasurement> grids, string title, string path)
+    {
+        var plot = new Plot();
+        for (int i = 0; i < pairs.Count; i++)
+        {
+            var m = pairs[i];
+            var marker = plot.Add.Marker(100 * m.Accuracy, 100 * (m.Consistency ?? double.NaN), MarkerShape.FilledCircle, 12, PlotFile.Series(i));
+            var grid = grids.FirstOrDefault(g => g.Model == m.Model);
+            marker.LegendText = $"{m.Model}: consistency {100 * m.Consistency:F1}%, accuracy {100 * m.Accuracy:F1}%"
+                + (grid is null ? "" : $", changes for some offset: {100 * grid.WorstCase:F1}%");
+        }
+        double lo = Math.Max(0, 100 * pairs.Min(m => Math.Min(m.Accuracy, m.Consistency ?? 1)) - 5);
+        plot.Axes.SetLimits(lo, 100, lo, 100);
+        plot.Title($"Consistency vs accuracy: {title}");
+        plot.XLabel("accuracy (%)");
+        plot.YLabel("consistency (%)");
+        plot.ShowLegend(Alignment.LowerRight);
+        PlotFile.Save(plot, path);
+    }
+}
+
+/// <summary>The internal shift distance: CSV, JSON and a layers x shifts heat map per model.</summary>
+public static class InternalShiftWriter
+{
+    public static IReadOnlyList<string> Write(InternalShiftResult result, Myopia.Classifiers.Classifier classifier, string outDir)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var csv = new System.Text.StringBuilder("model,antialias,layer,type,stride," + string.Join(',', result.Shifts.Select(s => $"shift_{s}")) + "\n");
+        foreach (var l in result.Layers)
+            csv.Append(string.Join(',', l.Model, l.Antialias, l.Layer, l.Type, double.IsInfinity(l.Stride) ? "global" : l.Stride.ToString("G4", inv)))
+                .Append(',').Append(string.Join(',', l.Distance.Select(d => d.ToString("G6", inv)))).Append('\n');
+        Myopia.IO.AtomicFile.WriteAllText(Path.Combine(outDir, "internal-shift.csv"), csv.ToString());
+        Myopia.IO.JsonOutput.WriteFile(Path.Combine(outDir, "internal-shift.json"), new { model = classifier.Card.Source, headline = result.Headline(), result });
+        var written = new List<string>();
+        double max = Math.Max(1e-6, result.Layers.SelectMany(l => l.Distance).Max());
+        foreach (var group in result.Layers.GroupBy(l => l.Model))
+        {
+            var rows = group.ToList();
+            var values = new double[rows.Count, result.Shifts.Length];
+            for (int i = 0; i < rows.Count; i++)
+                for (int j = 0; j < result.Shifts.Length; j++) values[i, j] = rows[i].Distance[j];
+            var plot = new Plot();
+            var map = plot.Add.Heatmap(values);
+            map.Colormap = new ScottPlot.Colormaps.Viridis();
+            map.ManualRange = new ScottPlot.Range(0, max);
+            var bar = plot.Add.ColorBar(map);
+            bar.Label = "cosine distance";
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+                result.Shifts.Select((s, j) => new Tick(j, $"({s},{s})")).ToArray());
+            // ScottPlot draws row 0 of the array at the top: label the rows top-down.
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(rows.Select((l, i) =>
+                new Tick(rows.Count - 1 - i, $"{l.Layer} {l.Type} /{(double.IsInfinity(l.Stride) ? "g" : l.Stride.ToString("0.#", inv))}")).ToArray());
+            plot.Title($"Internal shift distance: {classifier.Card.Architecture}, {group.Key} ({result.Images} images)");
+            plot.XLabel("circular input shift");
+            var path = Path.Combine(outDir, $"internal-shift-{group.Key}.png");
+            PlotFile.Save(plot, path, 900, Math.Max(500, 130 + 24 * rows.Count));
+            written.Add(path);
+        }
+        return written;
+    }
+}

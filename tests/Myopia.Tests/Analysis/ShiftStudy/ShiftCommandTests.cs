@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Myopia.Tests.Infrastructure;
+
+namespace Myopia.Tests.Analysis.ShiftStudy;
+
+/// <summary><c>myopia shift</c> end to end: on a registry model, on a PyTorch-made state_dict, and its error contract.</summary>
+public sealed class ShiftCommandTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("myopia-shift-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    [Fact]
+    public void SizeSweepWithAnAntialiasedCopyWritesEveryMeasurementAndFigure()
+    {
+        var outDir = Path.Combine(dir, "sweep");
+        var o = CliProcess.Run("shift", "--model", "vggsmall", "--data", "synthetic", "--test-limit", "6", "--protocol", "size-sweep",
+            "--compare-antialias", "3", "--threads", "1", "--out", outDir, "--json");
+        Assert.True(o.ExitCode == 0, o.Stderr);
+        using var json = JsonDocument.Parse(o.Stdout);
+        Assert.Equal("size-sweep", json.RootElement.GetProperty("protocol").GetString());
+        Assert.InRange(json.RootElement.GetProperty("black_d16_p_change").GetDouble(), 0, 1);
+        Assert.InRange(json.RootElement.GetProperty("aa3_crop_s0.1_mac").GetDouble(), 0, 1);
+        var rows = File.ReadAllLines(Path.Combine(outDir, "shift.csv"));
+        Assert.Equal(1 + 2 * 7, rows.Length);
+        Assert.Equal(1 + 2 * 7 * 9, File.ReadAllLines(Path.Combine(outDir, "shift-curves.csv")).Length);
+        Assert.Equal(1 + 2 * 7 * 6, File.ReadAllLines(Path.Combine(outDir, "shift-rows.csv")).Length);
+        foreach (var png in new[] { "shift-size-sweep.png", "shift-stability.png", "shift-rows-baseline.png", "shift-rows-antialias-3.png" })
+            Assert.True(new FileInfo(Path.Combine(outDir, png)).Length > 1000, png);
+        using var full = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "shift.json")));
+        Assert.Equal(14, full.RootElement.GetProperty("result").GetProperty("measurements").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("azulay-crop", "--scale", "1.5", "crop scale")]
+    [InlineData("azulay-black", "--embed", "40", "--embed must be in 1..32")]
+    [InlineData("zhang", "--compare-antialias", "9", "--compare-antialias")]
+    [InlineData("nonsense", "--pairs", "1", "'nonsense'")]
+    public void BadInputIsOneErrorLineAndExitTwo(string protocol, string option, string value, string expected)
+    {
+        var o = CliProcess.Run("shift", "--model", "vggsmall", "--data", "synthetic", "--test-limit", "4", "--protocol", protocol, option, value,
+            "--out", Path.Combine(dir, "bad"));
+        Assert.Equal(2, o.ExitCode);
+        var errors = o.Stderr.Split('\n').Where(l => l.StartsWith("error:")).ToList();
+        Assert.Single(errors);
+        Assert.Contains(expected, errors[0]);
+        Assert.DoesNotContain("   at ", o.Stderr);
+    }
+
+    [PyTorchFact]
+    public void ConsistencyOfAPyTorchStateDictEndToEnd()
+    {
+        using var reference = PyTorchReference.Run("""
+            import torch.nn as nn
+            torch.manual_seed(0)
+            layers, c = [], 3
+            for w in [32, 64, 128]:
+                for _ in range(2):
+                    layers += [nn.Conv2d(c, w, 3, padding=1, bias=False), nn.BatchNorm2d(w), nn.ReLU()]
+                    c = w
+                layers += [nn.MaxPool2d(2)]
+            class SmallVgg(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.features = nn.Sequential(*layers)
+                    self.classifier = nn.Linear(128, 10)
+                def forward(self, x):
+                    return self.classifier(self.features(x).mean((2, 3)))
+            model = SmallVgg().eval()
+            torch.save(model.state_dict(), out("vgg.pth"))
+            """);
+        var outDir = Path.Combine(dir, "pytorch");
+        var o = CliProcess.Run("shift", "--model", reference.File("vgg.pth"), "--arch", "vggsmall", "--data", "synthetic", "--test-limit", "6",
+            "--protocol", "cifar-circular", "--compare-antialias", "5", "--threads", "1", "--out", outDir, "--json");
+        Assert.True(o.ExitCode == 0, o.Stderr);
+        using var json = JsonDocument.Parse(o.Stdout);
+        Assert.InRange(json.RootElement.GetProperty("consistency").GetDouble(), 0, 1);
+        Assert.InRange(json.RootElement.GetProperty("aa5_consistency").GetDouble(), 0, 1);
+        Assert.InRange(json.RootElement.GetProperty("worst_case").GetDouble(), 0, 1);
+        Assert.True(File.Exists(Path.Combine(outDir, "shift-consistency.png")));
+        var csv = File.ReadAllLines(Path.Combine(outDir, "shift.csv"));
+        Assert.Equal(5, csv.Length); // pairs and grid, baseline and antialiased
+        Assert.Contains(csv, l => l.Contains("every offset (dy, dx) in [-3, 3]^2"));
+    }
+}
