@@ -107,6 +107,6 @@ public class ArchitectureDetailTests
     {
         var help = ModelRegistry.HelpText();
         Assert.All(ModelRegistry.Names, n => Assert.Contains(n, help));
-        Assert.Equal(13, ModelRegistry.Names.Count);
+        Assert.Equal(14, ModelRegistry.Names.Count);
     }
 }
