@@ -82,7 +82,12 @@ public static class EvalCommand
             var summary = new
             {
                 model = classifier.Card.Source, architecture = classifier.Card.Architecture, format = classifier.Card.Format, dataset,
-                tile = classifier.Card.Tile, device = classifier.Device.ToString(), notes = classifier.Card.Notes, results,
+                tile = classifier.Card.Tile, device = classifier.Device.ToString(),
+                precision = classifier.Compute.PrecisionName, precision_reason = classifier.Compute.PrecisionReason,
+                memory_formats = classifier.MeasuredFormats.Count > 0
+                    ? classifier.MeasuredFormats.ToDictionary(f => f.Key, f => $"{f.Value.ChosenName} ({f.Value.Describe()})")
+                    : new Dictionary<string, string> { ["all"] = classifier.Compute.FormatName },
+                notes = classifier.Card.Notes, results,
                 predictions = predictionFiles, out_dir = outDir,
             };
             JsonOutput.WriteFile(Path.Combine(outDir, "eval.json"), summary);
