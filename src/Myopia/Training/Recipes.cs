@@ -14,6 +14,7 @@ public static class Recipes
 {
     public const string Paper = "paper";
     public const string Airbench = "airbench";
+    public const string Petrini = "petrini";
 
     // ---- airbench: airbench94 (Keller Jordan, github.com/KellerJordan/cifar10-airbench, legacy/airbench94.py) ----
     // airbench writes its hyperparameters "decoupled" for a loss SUMMED over the batch; these are the
@@ -47,7 +48,7 @@ public static class Recipes
     public static readonly IReadOnlyList<string> Keys =
     [
         "model", "optimizer", "lr", "weight_decay", "momentum", "nesterov", "batch", "epochs", "schedule", "milestones", "gamma",
-        "label_smoothing", "pad", "pad_mode", "flip", "tta",
+        "label_smoothing", "pad", "pad_mode", "flip", "tta", "weight_decay_on",
     ];
 
     private static readonly Recipe[] All =
@@ -62,6 +63,15 @@ public static class Recipes
                 Recipe = Airbench, Model = AirbenchModel, Optimizer = "sgd", Lr = AirbenchLr, WeightDecay = AirbenchWeightDecay, Momentum = AirbenchMomentum,
                 Nesterov = true, Batch = AirbenchBatch, Epochs = AirbenchEpochs, Schedule = AirbenchSchedule, LabelSmoothing = AirbenchLabelSmoothing,
                 Pad = tile is null ? AirbenchPad : 0, PadMode = PadMode.Reflect, Flip = true, Tta = AirbenchTta,
+            }),
+        // ---- petrini: the training of Petrini et al. 2021 and Tomasini et al. 2023 (leonardopetrini/diffeo-sota, main.py and optim_loss.py) ----
+        new(Petrini, "Petrini et al.'s diffeo-stability training: vgg11bn, SGD lr 0.1 momentum 0.9, weight decay 5e-4 on weights only (ndim > 1), batch 128, " +
+                     "250 epochs, CosineAnnealingLR over 0.8 of the epochs (cosine-0.8), random 4-pixel zero-padded crops and flips; measure the run's best.pt " +
+                     "(the best-test checkpoint, as the papers do)",
+            tile => new TrainOptions
+            {
+                Recipe = Petrini, Model = "vgg11bn", Optimizer = "sgd", Lr = 0.1, WeightDecay = 5e-4, WeightDecayOn = "weights", Momentum = 0.9, Nesterov = false,
+                Batch = 128, Epochs = 250, Schedule = "cosine-0.8", Pad = tile is null ? 4 : 0, PadMode = PadMode.Zero, Flip = true,
             }),
     ];
 

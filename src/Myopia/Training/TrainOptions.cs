@@ -49,6 +49,8 @@ public sealed record TrainOptions
     public string Optimizer { get; init; } = "adam";
     public double Lr { get; init; } = 0.002;
     public double WeightDecay { get; init; } = 1e-4;
+    /// <summary>Which parameters weight decay applies to: "all", or "weights" (parameters with more than one dimension: biases and batch-norm affine parameters exempt, as Petrini et al. train).</summary>
+    public string WeightDecayOn { get; init; } = "all";
     public double Momentum { get; init; } = 0.9;
     public bool Nesterov { get; init; }
     public string Schedule { get; init; } = "multistep";
@@ -83,6 +85,8 @@ public sealed record TrainOptions
 
     public static readonly string[] TestTimeAugmentations = ["none", "flip"];
 
+    public static readonly string[] WeightDecayScopes = ["all", "weights"];
+
     /// <summary>Rejects impossible settings with one clear message.</summary>
     public void Validate()
     {
@@ -94,6 +98,7 @@ public sealed record TrainOptions
         if (Tile is not null && Pad > 0) throw new MyopiaException("use either --tile (crops without padding) or --pad (pad-and-crop to the image size), not both");
         if (!(Lr > 0) || double.IsInfinity(Lr)) throw new MyopiaException($"--lr must be a positive number, got {Lr}");
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new MyopiaException($"--weight-decay must be a number >= 0, got {WeightDecay}");
+        if (!WeightDecayScopes.Contains(WeightDecayOn)) throw new MyopiaException($"unknown --weight-decay-on '{WeightDecayOn}'; use one of {string.Join(", ", WeightDecayScopes)}");
         if (!(Momentum >= 0 && Momentum < 1)) throw new MyopiaException($"--momentum must be in [0, 1), got {Momentum}");
         if (!(Gamma > 0 && Gamma <= 1)) throw new MyopiaException($"--gamma must be in (0, 1], got {Gamma}");
         if (Milestones is null) throw new MyopiaException("milestones must be a list of epochs");
