@@ -34,6 +34,17 @@ public struct SplitMix64(ulong seed)
         return (sum * (1f / 65536f) - 2f) * 1.7320508f;
     }
 
+    /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
+    public double UniformDouble() => (Next() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>Exactly standard normal (Box-Muller on two 53-bit uniforms), for draws whose law matters to the last digit.</summary>
+    public double StandardNormal()
+    {
+        double u = 1.0 - UniformDouble(); // (0, 1]: the logarithm stays finite
+        double v = UniformDouble();
+        return Math.Sqrt(-2.0 * Math.Log(u)) * Math.Cos(2.0 * Math.PI * v);
+    }
+
     /// <summary>A seed for stream <paramref name="index"/> of <paramref name="seed"/>, decorrelated from its neighbours.</summary>
     public static ulong Derive(long seed, long stream, long index)
     {
