@@ -1,3 +1,4 @@
+using TorchSharp;
 using Myopia.Models;
 using static TorchSharp.torch;
 
@@ -5,8 +6,8 @@ namespace Myopia.Classifiers;
 
 /// <summary>
 /// Changed copies of a classifier, for the labs that compare a network with a modified self: the
-/// same weights with antialiased downsampling (Zhang 2019), or with the input-channel axis of every
-/// convolution permuted (channel shuffle, Petrini et al.). The source classifier is never changed.
+/// same weights with antialiased downsampling (Zhang 2019), with the input-channel axis of every
+/// convolution permuted (channel shuffle, Petrini et al.), or fresh weights (the network at initialisation). The source classifier is never changed.
 /// Works on any classifier whose architecture is a registry one (Myopia runs, PyTorch state_dicts);
 /// a TorchScript model has no architecture to rebuild and is refused with the reason.
 /// </summary>
@@ -27,6 +28,17 @@ public static class ClassifierSurgery
         var (architecture, options) = Architecture(source, "channel shuffling");
         var network = ChannelShuffle.ShuffledCopy(architecture, options, source.Module, seed);
         return Copy(source, network, options, $"channel-shuffled copy (seed {seed}) of {source.Card.Source}");
+    }
+
+    /// <summary>The same architecture and options with fresh weights drawn with <paramref name="seed"/>: the network at initialisation.</summary>
+    public static Classifier FreshWeights(Classifier source, long seed)
+    {
+        var (architecture, options) = Architecture(source, "a fresh-weights copy");
+        manual_seed(seed);
+        var network = ModelRegistry.Create(architecture, options);
+        network.to(source.Device);
+        var card = source.Card with { Format = ModelFormat.Registry, Options = options, Notes = [.. source.Card.Notes, $"fresh weights (seed {seed}) of {source.Card.Architecture}"] };
+        return new Classifier(network, source.Preprocessing, card, source.Device) { Compute = source.Compute };
     }
 
     private static (string Architecture, ModelOptions Options) Architecture(Classifier source, string surgery)

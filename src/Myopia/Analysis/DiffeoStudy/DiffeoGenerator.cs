@@ -101,7 +101,7 @@ public sealed class DiffeoGenerator : IDeformation
 
     public Tensor Reference(Tensor images)
     {
-        if (Interpolation != WarpInterpolation.Gaussian) return images.alias();
+        if (Interpolation != WarpInterpolation.Gaussian) return images.view(images.shape);
         CheckImages(images);
         using var zero = zeros([images.shape[0], images.shape[2], images.shape[3]], ScalarType.Float64);
         return Warp(images, zero, zero, WarpInterpolation.Gaussian);

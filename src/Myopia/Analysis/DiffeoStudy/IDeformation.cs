@@ -19,5 +19,5 @@ public interface IDeformation
 
     /// <summary>What τx is compared against: the images themselves, or for a smoothing warp the images
     /// passed through the same smoothing with no displacement.</summary>
-    Tensor Reference(Tensor images) => images.alias();
+    Tensor Reference(Tensor images) => images.view(images.shape);
 }

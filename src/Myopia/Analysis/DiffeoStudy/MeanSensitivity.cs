@@ -25,19 +25,36 @@ public sealed class MeanSensitivity : IDisposable
     /// <summary>Adds a batch: the representations of the clean, deformed and noisy images, image by image in the same order.</summary>
     public void Add(Tensor clean, Tensor deformedImages, Tensor noisyImages)
     {
+        AddClean(clean);
+        AddDeformed(clean, deformedImages);
+        AddNoisy(clean, noisyImages);
+    }
+
+    /// <summary>Adds the clean representations of a batch to the denominator's sums.</summary>
+    public void AddClean(Tensor clean)
+    {
         using var scope = NewDisposeScope();
         var f = clean.flatten(1).to_type(ScalarType.Float64);
-        var fd = deformedImages.flatten(1).to_type(ScalarType.Float64);
-        var fn = noisyImages.flatten(1).to_type(ScalarType.Float64);
-        if (!fd.shape.SequenceEqual(f.shape) || !fn.shape.SequenceEqual(f.shape))
-            throw new ArgumentException($"clean, deformed and noisy representations differ in shape: {Shape(f)}, {Shape(fd)}, {Shape(fn)}");
-        deformed += (fd - f).square().sum().item<double>();
-        noisy += (fn - f).square().sum().item<double>();
         sumOfSquares += f.square().sum().item<double>();
-        var batchSum = f.sum(0).cpu();
+        var batchSum = f.sum([0L]).cpu(); // not sum(0): a literal 0 converts to ScalarType and sums everything
         if (sum is null) sum = batchSum.DetachFromDisposeScope();
+        else if (sum.shape[0] != batchSum.shape[0]) throw new ArgumentException($"representations of {sum.shape[0]} then {batchSum.shape[0]} features");
         else sum.add_(batchSum);
         Count += f.shape[0];
+    }
+
+    /// <summary>Adds Σ‖f(τx) − f(x)‖² of a batch (its clean representations added with <see cref="AddClean"/>).</summary>
+    public void AddDeformed(Tensor clean, Tensor deformedImages) => deformed += SquaredDistance(clean, deformedImages);
+
+    /// <summary>Adds Σ‖f(x + η) − f(x)‖² of a batch.</summary>
+    public void AddNoisy(Tensor clean, Tensor noisyImages) => noisy += SquaredDistance(clean, noisyImages);
+
+    private static double SquaredDistance(Tensor clean, Tensor other)
+    {
+        if (!clean.shape.SequenceEqual(other.shape))
+            throw new ArgumentException($"clean and perturbed representations differ in shape: {Shape(clean)}, {Shape(other)}");
+        using var scope = NewDisposeScope();
+        return (other.to_type(ScalarType.Float64) - clean.to_type(ScalarType.Float64)).square().sum().item<double>();
     }
 
     /// <summary>D, G and R over everything added so far.</summary>

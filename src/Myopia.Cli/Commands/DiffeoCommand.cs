@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Globalization;
+using Myopia.Analysis.DiffeoStudy;
+using Myopia.Classifiers;
+using Myopia.Cli.Terminal;
+using Myopia.Inspection;
+using Myopia.IO;
+using Myopia.Reporting;
+using Spectre.Console;
+
+namespace Myopia.Cli.Commands;
+
+/// <summary><c>myopia diffeo</c>: stability to smooth deformations against noise, at the output and at every layer (Petrini et al.; Tomasini et al.).</summary>
+public static class DiffeoCommand
+{
+    public static Command Create()
+    {
+        var data = CommonOptions.DataOrModels();
+        var dataDir = CommonOptions.DataDir();
+        var probes = new Option<int>("--probes") { Description = "P: probe images drawn at random (seeded) from the test split", DefaultValueFactory = _ => 500 }.AtLeast(2);
+        var displacement = new Option<double>("--displacement") { Description = "typical displacement δ in pixels; T = 4δ²/(π n² ln c)", DefaultValueFactory = _ => 1.0 };
+        var temperature = new Option<double?>("--temperature") { Description = "temperature T of the diffeomorphisms (overrides --displacement)" };
+        var cutoff = new Option<int>("--cutoff") { Description = "highest sine mode c (the papers: 3)", DefaultValueFactory = _ => 3 }.AtLeast(2);
+        var interpolation = new Option<string>("--interpolation") { Description = "bilinear (the papers'), nearest or gaussian (σ = 0.4715 px; the clean image is smoothed too)", DefaultValueFactory = _ => "bilinear" }
+            .AcceptOnlyFromAmong(WarpInterpolations.Names);
+        var draws = new Option<int>("--draws") { Description = "independent (diffeomorphism, noise) draws per probe, combined", DefaultValueFactory = _ => 1 }.AtLeast(1);
+        var seed = new Option<int>("--seed") { Description = "seed of the probe choice and of every draw", DefaultValueFactory = _ => 0 };
+        var layers = new Option<string>("--layers")
+        {
+            Description = "layers measured: all (every leaf layer but dropout), output (the input and the output only), or a glob / /regex/ of module paths",
+            DefaultValueFactory = _ => "all",
+        };
+        var statistics = new Option<string>("--norm-statistics") { Description = "batch-norm statistics: auto (running for trained networks, batch for fresh ones, as the papers), running or batch", DefaultValueFactory = _ => "auto" }
+            .AcceptOnlyFromAmong(NormStatisticsNames.Names);
+        var dtype = new Option<string>("--dtype") { Description = "float64 (the papers') or float32 (then --precision applies)", DefaultValueFactory = _ => "float64" }
+            .AcceptOnlyFromAmong("float64", "float32");
+        var batch = new Option<int>("--batch") { Description = "probes per forward pass (and per batch of batch statistics)", DefaultValueFactory = _ => 100 }.AtLeast(1);
+        var compareInit = new Option<bool>("--compare-init") { Description = "also measure the architecture with fresh weights (--init-seed), with batch statistics" };
+        var initSeed = new Option<int>("--init-seed") { Description = "seed of the fresh weights of --compare-init", DefaultValueFactory = _ => 0 };
+        var compareShuffle = new Option<bool>("--compare-shuffle") { Description = "also measure the network with the input channels of every convolution permuted (channel shuffle: spatial pooling kept, channel pooling destroyed)" };
+        var shuffleSeed = new Option<int>("--shuffle-seed") { Description = "seed of the channel permutations", DefaultValueFactory = _ => 0 };
+        var examples = new Option<int>("--examples") { Description = "probes shown in diffeo-examples.png (clean, deformed and noisy at T_min, the chosen T and T_max); 0: none", DefaultValueFactory = _ => 4 }.AtLeast(0);
+        var testLimit = CommonOptions.TestLimit();
+        var output = CommonOptions.Out();
+        var json = CommonOptions.Json();
+        var threads = CommonOptions.Threads();
+        var command = new Command("diffeo", "Relative stability to smooth deformations: D (max-entropy diffeomorphisms), G (noise of the same norm) and R = D/G " +
+                                            "at the input, every layer and the output, optionally beside the network at initialisation and its channel-shuffled copy.")
+        {
+            data, dataDir, probes, displacement, temperature, cutoff, interpolation, draws, seed, layers, statistics, dtype, batch,
+            compareInit, initSeed, compareShuffle, shuffleSeed, examples, testLimit, output, json, threads,
+        };
+        var model = new ModelSpecOptions().AddTo(command);
+        command.SetAction(parse =>
+        {
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            var layerChoice = parse.GetValue(layers)!;
+            var options = new DiffeoOptions(
+                Probes: parse.GetValue(probes), Displacement: parse.GetValue(displacement), Temperature: parse.GetValue(temperature),
+                Cutoff: parse.GetValue(cutoff), Interpolation: WarpInterpolations.Parse(parse.GetValue(interpolation)!), Draws: parse.GetValue(draws),
+                Seed: parse.GetValue(seed), LayerWise: layerChoice != "output",
+                Layers: layerChoice is "all" or "output" ? null : LayerSelection.Matching(layerChoice),
+                Statistics: NormStatisticsNames.Parse(parse.GetValue(statistics)!), Float64: parse.GetValue(dtype) == "float64", Batch: parse.GetValue(batch),
+                CompareInit: parse.GetValue(compareInit), InitSeed: parse.GetValue(initSeed), CompareShuffle: parse.GetValue(compareShuffle), ShuffleSeed: parse.GetValue(shuffleSeed));
+            options.Validate();
+            var (dataset, dir) = model.Dataset(parse, data, dataDir);
+            var outDir = OutputFolder.Resolve(parse.GetValue(output), "diffeo");
+            using var splits = DataLoading.Load(dataset, dir, trainLimit: 1, testLimit: parse.GetValue(testLimit));
+            using var classifier = model.Load(parse, DataDefaults.Of(splits));
+            var result = ProgressDisplay.Analysis((progress, cancel) => new DiffeoSensitivity(classifier, options).Run(splits.Test, progress, cancel));
+            var figures = DiffeoWriter.Write(result, classifier, outDir).ToList();
+            if (parse.GetValue(examples) > 0 && result.Temperature is { } t)
+            {
+                double side = Math.Sqrt((double)splits.Test.Height * splits.Test.Width);
+                var temperatures = new[] { DiffeoTemperature.Min(side, options.Cutoff), t, DiffeoTemperature.Max(options.Cutoff) }.Distinct().Order().ToList();
+                figures.Add(DiffeoWriter.WriteExamples(classifier, splits.Test, result.ProbeIndices, options.Cutoff, options.Interpolation, temperatures,
+                    options.Seed, outDir, parse.GetValue(examples)));
+            }
+            Console.Error.WriteLine($"results in {outDir} ({figures.Count} figures)");
+            if (parse.GetValue(json)) { JsonOutput.Print(result.Headline()); return 0; }
+            string G(double v) => v.ToString("G3", CultureInfo.InvariantCulture);
+            var summary = new Table().Title($"{classifier.Label}: {result.Deformation}, δ = {result.Displacement:0.###} px, {result.Probes} probes x {result.Draws} draws")
+                .AddColumns("model", "statistics", "accuracy", "D_f", "G_f", "R_f", "R_f (median est.)");
+            foreach (var v in result.Variants)
+                summary.AddRow(v.Model, NormStatisticsNames.Name(v.Statistics), v.Accuracy.ToString("P1", CultureInfo.InvariantCulture),
+                    G(v.Output.D), G(v.Output.G), G(v.Output.R), G(v.OutputMedian.R));
+            AnsiConsole.Write(summary);
+            if (result.Variants[0].Nodes.Count > 2)
+            {
+                var depth = new Table().Title("R_k by layer (mean estimator)").AddColumns(["node", "depth", .. result.Variants.Select(v => $"R ({v.Model})")]);
+                var first = result.Variants[0].Nodes;
+                for (int k = 0; k < first.Count; k++)
+                    depth.AddRow([Markup.Escape($"{first[k].Path} {first[k].Type}"), first[k].RelativeDepth.ToString("0.00", CultureInfo.InvariantCulture),
+                        .. result.Variants.Select(v => k < v.Nodes.Count ? G(v.Nodes[k].Sensitivities.R) : "")]);
+                AnsiConsole.Write(depth);
+            }
+            return 0;
+        });
+        return command;
+    }
+}
