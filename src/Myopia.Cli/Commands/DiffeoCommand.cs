@@ -96,6 +96,61 @@ public static class DiffeoCommand
             }
             return 0;
         });
+        command.Subcommands.Add(ScatterCommand());
         return command;
     }
+
+    /// <summary><c>myopia diffeo scatter DIR...</c>: [P1]'s test error against R_f over the networks of several diffeo results.</summary>
+    private static Command ScatterCommand()
+    {
+        var results = new Argument<string[]>("results") { Description = "folders (or diffeo.json files) written by 'myopia diffeo', one per network", Arity = ArgumentArity.OneOrMore };
+        var output = CommonOptions.Out();
+        var json = CommonOptions.Json();
+        var command = new Command("scatter", "Test error against R_f over networks (Petrini et al.'s headline, error ≈ 0.2·√R_f): the points, the least-squares " +
+                                             "slope of log error on log R_f, the median of error/√R_f; error = 1 − accuracy on each result's probes.")
+        {
+            results, output, json,
+        };
+        command.SetAction(parse =>
+        {
+            var points = new List<ErrorPoint>();
+            foreach (var given in parse.GetValue(results)!)
+            {
+                var file = Directory.Exists(given) ? Path.Combine(given, "diffeo.json") : given;
+                if (!File.Exists(file)) throw new MyopiaException($"{given} holds no diffeo.json: give folders written by 'myopia diffeo'");
+                System.Text.Json.JsonElement root;
+                try { root = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file)).RootElement.Clone(); }
+                catch (System.Text.Json.JsonException e) { throw new MyopiaException($"{file} is not valid JSON ({e.Message})"); }
+                if (!root.TryGetProperty("headline", out var headline) || !headline.TryGetProperty("R_f", out var r) || !headline.TryGetProperty("accuracy", out var accuracy))
+                    throw new MyopiaException($"{file} is not a diffeo result (no headline R_f and accuracy)");
+                double? rInit = headline.TryGetProperty("init_R_f", out var r0) ? r0.GetDouble() : null;
+                string name = root.TryGetProperty("architecture", out var a) && a.GetString() is { Length: > 0 } arch ? arch : Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(file)))!;
+                points.Add(new ErrorPoint(name, 1 - accuracy.GetDouble(), r.GetDouble(), rInit, headline.GetProperty("D_f").GetDouble(), headline.GetProperty("G_f").GetDouble()));
+            }
+            var fit = ErrorScaling.Fit(points);
+            var outDir = OutputFolder.Resolve(parse.GetValue(output), "diffeo-scatter");
+            var csv = new System.Text.StringBuilder("network,error,R_f,R_f_init,D_f,G_f,error_over_sqrt_R_f\n");
+            foreach (var p in points)
+                csv.Append(string.Join(',', p.Name, G6(p.Error), G6(p.RTrained), p.RInit is { } ri ? G6(ri) : "", G6(p.DTrained), G6(p.GTrained), G6(p.Error / Math.Sqrt(p.RTrained)))).Append('\n');
+            AtomicFile.WriteAllText(Path.Combine(outDir, "scatter.csv"), csv.ToString());
+            var headlineOut = new Dictionary<string, object>
+            {
+                ["networks"] = points.Count, ["slope"] = fit.Slope, ["slope_standard_error"] = fit.SlopeStandardError, ["intercept"] = fit.Intercept,
+                ["median_error_over_sqrt_R_f"] = fit.MedianPrefactor,
+            };
+            JsonOutput.WriteFile(Path.Combine(outDir, "scatter.json"), new { headline = headlineOut, fit });
+            if (points.Count(p => p.Error > 0 && p.RTrained > 0) > 0) DiffeoPlots.ErrorScatter(fit, Path.Combine(outDir, "diffeo-scatter.png"));
+            Console.Error.WriteLine($"results in {outDir}");
+            if (parse.GetValue(json)) { JsonOutput.Print(headlineOut); return 0; }
+            var table = new Table().Title($"error vs R_f: slope {fit.Slope:0.00} ± {fit.SlopeStandardError:0.00} (paper: 0.5), median error/√R_f {fit.MedianPrefactor:0.00} (paper: 0.2)")
+                .AddColumns("network", "error", "R_f", "R_f at init", "error/√R_f");
+            foreach (var p in points.OrderBy(p => p.RTrained))
+                table.AddRow(p.Name, p.Error.ToString("P1", CultureInfo.InvariantCulture), G6(p.RTrained), p.RInit is { } ri ? G6(ri) : "", (p.Error / Math.Sqrt(p.RTrained)).ToString("0.00", CultureInfo.InvariantCulture));
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static string G6(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
 }

@@ -55,6 +55,50 @@ public static class DiffeoPlots
         PlotFile.SaveRow(panels, path);
     }
 
+    /// <summary>[P1]'s scatter: test error against R_f (log-log), one point per network, the fitted power law and the paper's 0.2·√R_f.</summary>
+    public static void ErrorScatter(ErrorScaling fit, string path)
+    {
+        var plot = new Plot();
+        var points = fit.Points.Where(p => p.Error > 0 && p.RTrained > 0).ToList();
+        for (int i = 0; i < points.Count; i++)
+        {
+            var p = points[i];
+            var marker = plot.Add.Marker(Math.Log10(p.RTrained), Math.Log10(p.Error), MarkerShape.FilledCircle, 10, PlotFile.Series(i));
+            marker.LegendText = p.Name;
+            if (p.RInit is { } r0 && r0 > 0)
+            {
+                var init = plot.Add.Marker(Math.Log10(r0), Math.Log10(p.Error), MarkerShape.OpenCircle, 9, PlotFile.Series(i));
+                var arrow = plot.Add.Line(Math.Log10(r0), Math.Log10(p.Error), Math.Log10(p.RTrained), Math.Log10(p.Error));
+                arrow.Color = PlotFile.Series(i).WithAlpha(0.35);
+                arrow.LinePattern = LinePattern.Dotted;
+            }
+        }
+        var xs = points.SelectMany(p => new[] { p.RTrained, p.RInit ?? p.RTrained }).Select(Math.Log10).ToList();
+        double lo = xs.Min() - 0.2, hi = xs.Max() + 0.2;
+        var paper = plot.Add.Line(lo, Math.Log10(ErrorScaling.PaperPrefactor) + lo / 2, hi, Math.Log10(ErrorScaling.PaperPrefactor) + hi / 2);
+        paper.Color = Colors.Black;
+        paper.LinePattern = LinePattern.Dashed;
+        paper.LegendText = "ε = 0.2·√R_f (Petrini et al.)";
+        if (double.IsFinite(fit.Slope))
+        {
+            // The fit is in natural logs: log10 ε = intercept/ln10 + slope·log10 R.
+            double a = fit.Intercept / Math.Log(10);
+            var line = plot.Add.Line(lo, a + fit.Slope * lo, hi, a + fit.Slope * hi);
+            line.Color = Colors.Red;
+            line.LegendText = $"fit: slope {fit.Slope:0.00} ± {fit.SlopeStandardError:0.00}";
+        }
+        var ys = points.Select(p => Math.Log10(p.Error)).ToList();
+        double ylo = Math.Min(ys.Min(), Math.Log10(0.2) + lo / 2) - 0.1, yhi = Math.Max(ys.Max(), 0) + 0.05;
+        plot.Axes.SetLimits(lo, hi, ylo, yhi);
+        plot.Axes.Bottom.TickGenerator = PlotFile.LogTicks(lo, hi);
+        plot.Axes.Left.TickGenerator = PlotFile.LogTicks(ylo, yhi);
+        plot.Title($"Test error vs relative stability R_f ({points.Count} networks; open circles: R_f at initialisation)");
+        plot.XLabel("R_f = D_f / G_f (log)");
+        plot.YLabel("test error ε (log)");
+        plot.ShowLegend(Alignment.LowerRight);
+        PlotFile.Save(plot, path);
+    }
+
     /// <summary>
     /// Rows of images; in each, the clean image then (deformed, noisy) pairs at each temperature. Images are
     /// N x C x H x W pixel tensors (0..255, uint8 or float), one per cell.
