@@ -34,7 +34,8 @@ public sealed class MeanSensitivity : IDisposable
         deformed += (fd - f).square().sum().item<double>();
         noisy += (fn - f).square().sum().item<double>();
         sumOfSquares += f.square().sum().item<double>();
-        var batchSum = f.sum(0).cpu();
+        // dim: named, since a literal 0 converts to ScalarType and f.sum(0) would be a whole-tensor sum of another type.
+        var batchSum = f.sum(dim: 0).cpu();
         if (sum is null) sum = batchSum.DetachFromDisposeScope();
         else sum.add_(batchSum);
         Count += f.shape[0];
