@@ -44,7 +44,7 @@ public sealed record IdealPoolingOptions(int Filter, int Stride, int Layers, int
         if (Layers < 1) return $"the number of layers must be at least 1, got {Layers}";
         if (Inputs < 2) return $"at least 2 inputs are needed (the one-hot vectors of length n), got {Inputs}";
         if (!double.IsFinite(Bias)) return $"the bias must be a finite number, got {Bias}";
-        if (Inputs + 2 * Padding < Filter) return $"{Inputs} inputs are shorter than one filter of size {Filter}";
+        // Odd F keeps the width at stride 1; even F loses a site per layer and stride s divides it: too many layers leave nothing.
         int w = Inputs;
         for (int k = 1; k <= Layers; k++)
         {
