@@ -7,6 +7,12 @@ namespace Myopia.Analysis.DiffeoStudy;
 /// stays put). Stride s = F: D ∝ s^−k, G ∝ s^+k, R ∝ s^−2k (a shift changes layer k only when it crosses a
 /// block of s^k sites; the noise's positive mean adds up coherently over a block).
 /// </summary>
+/// <remarks>
+/// The laws are asymptotic. For stride s = F the rectified noise of norm √2 on n sites has per-site mean
+/// μ = σ/√(2π), σ² = 2/n, so num_G ≈ s^k/π (the mean, pooled coherently) + 2(1/2 − 1/2π) ≈ 0.68 (the
+/// fluctuations, which pooling only sums): over k = 1..5 the fitted G exponent is ≈ 0.8, reaching 1 per
+/// layer only once s^k/π dominates. D and R carry a finite-size factor 1/(1 − s^k/n) from the denominator.
+/// </remarks>
 /// <param name="Diffusing">True for stride 1: the exponents are of k (power laws); false: of s^k (exponentials in k).</param>
 public sealed record PoolingScaling(bool Diffusing, int Stride, double D, double G, double R)
 {
