@@ -1,12 +1,16 @@
 using Myopia.IO;
 using System.CommandLine;
+using Myopia.Analysis.DiffeoStudy;
 using Myopia.Analysis.TileStudy;
 using Myopia.Reporting;
 using Spectre.Console;
 
 namespace Myopia.Cli.Commands;
 
-/// <summary><c>myopia theory patch</c>: the tile study's err(t) model for a dataset.</summary>
+/// <summary>
+/// <c>myopia theory patch</c>: the tile study's err(t) model for a dataset. <c>myopia theory pooling</c>: the
+/// diffeo lab's idealised pooling networks (spec §7), D_k, G_k, R_k per layer against the predicted laws.
+/// </summary>
 public static class TheoryCommand
 {
     public static Command Create()
@@ -57,6 +61,89 @@ public static class TheoryCommand
             AnsiConsole.MarkupLineInterpolated($"minimum err = {curve.ErrMin:F4} at t = {curve.TMin:F1}");
             return 0;
         });
-        return new Command("theory", "Theoretical models of the studies.") { patch };
+        return new Command("theory", "Theoretical models of the studies.") { patch, Pooling() };
+    }
+
+    private static Command Pooling()
+    {
+        var filter1 = new Option<int>("--stride-1-filter") { Description = "filter size F of the stride-1 network", DefaultValueFactory = _ => 3 }.AtLeast(1);
+        var layers1 = new Option<int>("--stride-1-layers") { Description = "layers of the stride-1 network", DefaultValueFactory = _ => 32 }.AtLeast(1);
+        var inputs1 = new Option<int>("--stride-1-inputs") { Description = "one-hot inputs (and their length n) of the stride-1 network", DefaultValueFactory = _ => 240 }.AtLeast(2);
+        var stride = new Option<int>("--stride") { Description = "stride s = filter size F of the block-pooling network", DefaultValueFactory = _ => 2 }
+            .AtLeast(2, " (stride 1 is the other network: --stride-1-*)");
+        var layers = new Option<int>("--stride-layers") { Description = "layers of the block-pooling network", DefaultValueFactory = _ => 7 }.AtLeast(1);
+        var inputs = new Option<int>("--stride-inputs") { Description = "one-hot inputs (and their length n) of the block-pooling network", DefaultValueFactory = _ => 257 }.AtLeast(2);
+        var seed = CommonOptions.Seed();
+        var output = CommonOptions.Out();
+        var json = CommonOptions.Json();
+        var command = new Command("pooling", "Idealised pooling networks (constant filters, ReLU): D_k, G_k, R_k per layer for stride 1 and stride s = F, against the predicted scalings.")
+        {
+            filter1, layers1, inputs1, stride, layers, inputs, seed, output, json,
+        };
+        command.SetAction(parse =>
+        {
+            int s = parse.GetValue(stride), seedValue = parse.GetValue(seed);
+            var one = new IdealPoolingOptions(parse.GetValue(filter1), 1, parse.GetValue(layers1), parse.GetValue(inputs1), seedValue);
+            var blocks = new IdealPoolingOptions(s, s, parse.GetValue(layers), parse.GetValue(inputs), seedValue);
+            if (one.Problem() is { } p1) throw new MyopiaException($"stride-1 network (--stride-1-filter {one.Filter} --stride-1-layers {one.Layers} --stride-1-inputs {one.Inputs}): {p1}");
+            if (blocks.Problem() is { } p2) throw new MyopiaException($"stride-{s} network (--stride {s} --stride-layers {blocks.Layers} --stride-inputs {blocks.Inputs}): {p2}");
+            var outDir = OutputFolder.Resolve(parse.GetValue(output), "theory");
+            var results = new[] { IdealPoolingNetwork.Run(one), IdealPoolingNetwork.Run(blocks) };
+            var headline = new Dictionary<string, object>();
+            foreach (var r in results)
+                foreach (var (key, value) in r.Headline()) headline[$"stride_{r.Options.Stride}_{key}"] = value;
+            WritePooling(results, headline, outDir);
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Print(headline);
+                return 0;
+            }
+            foreach (var r in results)
+            {
+                var o = r.Options;
+                var table = new Table().Title($"F = {o.Filter}, stride {o.Stride}, n = {o.Inputs}, seed {o.Seed}").AddColumns("k", "width", "D_k", "G_k", "R_k");
+                foreach (var l in r.Layers.Where(l => !r.Diffusing || l.K == o.Layers || (l.K & (l.K - 1)) == 0))
+                    table.AddRow($"{l.K}", $"{l.Width}", $"{l.Sensitivities.D:G4}", $"{l.Sensitivities.G:G4}", $"{l.Sensitivities.R:G4}");
+                AnsiConsole.Write(table);
+                var h = r.Headline();
+                var scaling = PoolingScaling.For(o);
+                AnsiConsole.MarkupLineInterpolated($"exponents ({h["fit"]}): D {h["d_exponent"]:F2} (predicted {scaling.D:+0.##;-0.##}), G {h["g_exponent"]:F2} ({scaling.G:+0.##;-0.##}), R {h["r_exponent"]:F2} ({scaling.R:+0.##;-0.##})");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static void WritePooling(IReadOnlyList<IdealPoolingResult> results, IReadOnlyDictionary<string, object> headline, string outDir)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var csv = new System.Text.StringBuilder("filter,stride,inputs,seed,k,width,D,G,R,num_D,num_G,den,D_predicted,G_predicted,R_predicted\n");
+        foreach (var r in results)
+        {
+            var anchor = r.Diffusing ? r.FitRange().From : Math.Min(2, r.Options.Layers);
+            var (d, g, rr) = PoolingScaling.For(r.Options).Lines(r, anchor);
+            foreach (var l in r.Layers)
+            {
+                var s = l.Sensitivities;
+                csv.Append(string.Join(',', new object[] { r.Options.Filter, r.Options.Stride, r.Options.Inputs, r.Options.Seed, l.K, l.Width }.Select(v => Convert.ToString(v, inv))))
+                    .Append(',').Append(string.Join(',', new[] { s.D, s.G, s.R, s.NumeratorD, s.NumeratorG, s.Denominator, d[l.K - 1], g[l.K - 1], rr[l.K - 1] }.Select(v => v.ToString("G8", inv))))
+                    .Append('\n');
+            }
+        }
+        AtomicFile.WriteAllText(Path.Combine(outDir, "pooling.csv"), csv.ToString());
+        JsonOutput.WriteFile(Path.Combine(outDir, "pooling.json"), new
+        {
+            headline,
+            networks = results.Select(r => new
+            {
+                options = r.Options,
+                padding = r.Options.Padding,
+                predicted_exponents = new { d = PoolingScaling.For(r.Options).D, g = PoolingScaling.For(r.Options).G, r = PoolingScaling.For(r.Options).R },
+                layers = r.Layers.Select(l => new { k = l.K, width = l.Width, d = l.Sensitivities.D, g = l.Sensitivities.G, r = l.Sensitivities.R, num_d = l.Sensitivities.NumeratorD, num_g = l.Sensitivities.NumeratorG, den = l.Sensitivities.Denominator }),
+            }),
+        });
+        foreach (var r in results)
+            DiffeoTheoryPlots.Pooling(r, Path.Combine(outDir, $"pooling-stride-{r.Options.Stride}.png"));
+        Console.Error.WriteLine($"figures and tables in {outDir}");
     }
 }
