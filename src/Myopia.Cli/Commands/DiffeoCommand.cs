@@ -39,6 +39,7 @@ public static class DiffeoCommand
         var initSeed = new Option<int>("--init-seed") { Description = "seed of the fresh weights of --compare-init", DefaultValueFactory = _ => 0 };
         var compareShuffle = new Option<bool>("--compare-shuffle") { Description = "also measure the network with the input channels of every convolution permuted (channel shuffle: spatial pooling kept, channel pooling destroyed)" };
         var shuffleSeed = new Option<int>("--shuffle-seed") { Description = "seed of the channel permutations", DefaultValueFactory = _ => 0 };
+        var spectra = new Option<bool>("--spectra") { Description = "also write the spectra of the 3x3 filters on the grid Laplacian per layer (diffeo-spectra.png, spectra.csv), beside fresh weights (--init-seed)" };
         var examples = new Option<int>("--examples") { Description = "probes shown in diffeo-examples.png (clean, deformed and noisy at T_min, the chosen T and T_max); 0: none", DefaultValueFactory = _ => 4 }.AtLeast(0);
         var testLimit = CommonOptions.TestLimit();
         var output = CommonOptions.Out();
@@ -48,7 +49,7 @@ public static class DiffeoCommand
                                             "at the input, every layer and the output, optionally beside the network at initialisation and its channel-shuffled copy.")
         {
             data, dataDir, probes, displacement, temperature, cutoff, interpolation, draws, seed, layers, statistics, dtype, batch,
-            compareInit, initSeed, compareShuffle, shuffleSeed, examples, testLimit, output, json, threads,
+            compareInit, initSeed, compareShuffle, shuffleSeed, spectra, examples, testLimit, output, json, threads,
         };
         var model = new ModelSpecOptions().AddTo(command);
         command.SetAction(parse =>
@@ -76,6 +77,8 @@ public static class DiffeoCommand
                 figures.Add(DiffeoWriter.WriteExamples(classifier, splits.Test, result.ProbeIndices, options.Cutoff, options.Interpolation, temperatures,
                     options.Seed, outDir, parse.GetValue(examples)));
             }
+            if (parse.GetValue(spectra) && WriteSpectra(classifier, parse.GetValue(initSeed), outDir) is { } spectraFigure)
+                figures.Add(spectraFigure);
             Console.Error.WriteLine($"results in {outDir} ({figures.Count} figures)");
             if (parse.GetValue(json)) { JsonOutput.Print(result.Headline()); return 0; }
             string G(double v) => v.ToString("G3", CultureInfo.InvariantCulture);
@@ -150,6 +153,32 @@ public static class DiffeoCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Filter spectra of the network and of its fresh-weights copy: spectra.csv (energy fractions per eigenvalue and layer) and the figure.</summary>
+    private static string? WriteSpectra(Classifier classifier, long initSeed, string outDir)
+    {
+        var trained = FilterSpectra.Measure(classifier.Module, normalise: true);
+        if (trained.Count == 0)
+        {
+            Console.Error.WriteLine($"note: {classifier.Label} has no 3x3 convolutions: no filter spectra (--spectra)");
+            return null;
+        }
+        IReadOnlyList<LayerSpectrum>? init = null;
+        if (classifier.Card.Format != ModelFormat.Registry)
+        {
+            using var fresh = ClassifierSurgery.FreshWeights(classifier, initSeed);
+            init = FilterSpectra.Measure(fresh.Module, normalise: true);
+        }
+        var csv = new System.Text.StringBuilder("model,layer," + string.Join(',', GridLaplacian.Distinct.Select(d => $"lambda_{d.Eigenvalue:0}")) + "\n");
+        foreach (var (name, list) in new[] { (classifier.Card.Format == ModelFormat.Registry ? "untrained" : "trained", trained), ("init", init) })
+            if (list is not null)
+                foreach (var layer in list)
+                    csv.Append(name).Append(',').Append(layer.Path).Append(',').Append(string.Join(',', layer.EnergyPerEigenvalue.Select(G6))).Append('\n');
+        AtomicFile.WriteAllText(Path.Combine(outDir, "spectra.csv"), csv.ToString());
+        var path = Path.Combine(outDir, "diffeo-spectra.png");
+        DiffeoTheoryPlots.FilterSpectra(trained, $"{classifier.Label}: 3x3 filters on the grid Laplacian", path, init);
+        return path;
     }
 
     private static string G6(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
