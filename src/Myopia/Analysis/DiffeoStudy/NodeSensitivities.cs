@@ -24,7 +24,10 @@ internal sealed class NodeSensitivities : IDisposable
 
     public NodeSensitivities(nn.Module network, LayerSelection? layers)
     {
-        hooks = new LayerHooks(network, layers ?? LayerSelection.AllLeaves, Observe);
+        var selection = layers ?? LayerSelection.AllLeaves;
+        if (selection.Select(network).Count == 0)
+            throw new MyopiaException($"no layer of the network is among the {selection}; see 'myopia model inspect' for its module paths");
+        hooks = new LayerHooks(network, selection, Observe);
     }
 
     /// <summary>True when the last layer's output of the last clean pass was the network's output itself (see <see cref="CompareWithOutput"/>).</summary>
