@@ -95,6 +95,7 @@ public static class BenchShiftCommand
                 JsonOutput.Print(new Dictionary<string, object?> { ["load"] = load, ["cases"] = results.Select(r => r.Headline()).ToList() });
                 return 0;
             }
+            if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
             AnsiConsole.Write(Table(results, load));
             foreach (var r in results.Where(r => r.PeerNote is not null).DistinctBy(r => r.PeerNote))
                 Console.Error.WriteLine($"note: {r.Model}: {r.PeerNote}");
@@ -124,12 +125,12 @@ public static class BenchShiftCommand
     {
         var first = results[0];
         var table = new Table().Title(Markup.Escape($"image-shift pairs/s, {first.Protocol}, {first.Tile} px, {first.Threads} threads, median of {first.Repeats} ({load})"))
-            .AddColumns("model", "pairs/run", "myopia batched", "myopia batch 1", "pytorch batched", "pytorch batch 1", "batched/b1", "myopia/pytorch");
+            .AddColumns("model", "pairs/run", "myopia batched", "myopia batch 1", "pytorch batched", "pytorch batch 1", "batched / batch 1", "myopia / pytorch", "myopia / pytorch batch 1");
         foreach (var r in results)
             table.AddRow(r.Model, $"{r.PairsPerRun}",
                 F(r.Way(ShiftWays.MyopiaBatched)?.PairsPerSecond), F(r.Way(ShiftWays.MyopiaBatch1)?.PairsPerSecond),
                 F(r.Way(ShiftWays.PytorchBatched)?.PairsPerSecond), F(r.Way(ShiftWays.PytorchBatch1)?.PairsPerSecond),
-                X(r.BatchedVsBatch1), X(r.BatchedVsPytorch));
+                X(r.BatchedVsBatch1), X(r.BatchedVsPytorch), X(r.BatchedVsPytorchBatch1));
         return table;
     }
 
