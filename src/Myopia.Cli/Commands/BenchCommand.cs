@@ -86,6 +86,7 @@ public static class BenchCommand
             return 0;
         });
         command.Subcommands.Add(HeatmapCommand());
+        command.Subcommands.Add(BenchShiftCommand.Create());
         return command;
     }
 
