@@ -21,6 +21,8 @@ public sealed class BatchAugmenter(AugmentationOptions options, Normalizer norma
         if (plan.Flip is not null)
             x = HorizontalFlip.Apply(x, plan.Flip.narrow(0, start, count));
         var normalized = normalizer.Normalize(x);
+        if (Options.InputNoise > 0)
+            normalized = normalized + randn_like(normalized) * (Options.InputNoise / Math.Sqrt(normalized[0].numel()));
         var y = labels.index_select(0, index);
         return (normalized.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope());
     }

@@ -35,9 +35,9 @@ public sealed class Classifier : IDisposable
     /// taking ownership: disposing the classifier leaves the module alive.
     /// </summary>
     public static Classifier FromModule(nn.Module<Tensor, Tensor> module, Normalization normalization, IReadOnlyList<string> classNames,
-        int height = 32, int width = 32, int? tile = null, string architecture = "module")
+        int height = 32, int width = 32, int? tile = null, string architecture = "module", double inputNoise = 0)
     {
-        var preprocessing = new Preprocessing(normalization, normalization.Mean.Length, height, width, classNames);
+        var preprocessing = new Preprocessing(normalization, normalization.Mean.Length, height, width, classNames) { InputNoise = inputNoise };
         var card = new ModelCard(architecture, null, "memory", ModelFormat.Registry, tile, Hookable: true,
             HasSpatialLogits: module is ISpatialClassifier, Dataset: null, Parameters: ModelRegistry.ParameterCount(module));
         var device = module.parameters().FirstOrDefault()?.device ?? CPU;
@@ -64,7 +64,10 @@ public sealed class Classifier : IDisposable
         if (pixels.shape[1] != Preprocessing.Channels)
             throw new MyopiaException($"{Label} takes {Preprocessing.Channels}-channel images but got {pixels.shape[1]} channels");
         using var onDevice = pixels.device == Device ? pixels.alias() : pixels.to(Device);
-        return normalizer.FromBytes(onDevice);
+        if (Preprocessing.InputNoise == 0) return normalizer.FromBytes(onDevice);
+        using var clean = normalizer.FromBytes(onDevice);
+        noise ??= new Generator(0, Device);
+        return Preprocessing.Corrupt(clean, noise);
     }
 
     /// <summary>
@@ -72,6 +75,9 @@ public sealed class Classifier : IDisposable
     /// FP32 in the standard layout unless set (the CLI sets it from --precision and --memory-format).
     /// </summary>
     public ComputeChoice Compute { get; set; } = ComputeChoice.Standard;
+
+    // The input corruption of a noise-trained network draws from its own generator (seed 0), so analyses repeat exactly.
+    private Generator? noise;
 
     private readonly Dictionary<string, MemoryFormatTiming> probes = new();
 

@@ -68,7 +68,7 @@ public static class ClassifierLoader
         try
         {
             var preprocessing = new Preprocessing(options.Normalization ?? info.Normalization, info.Channels, info.ImageHeight, info.ImageWidth,
-                options.ClassNames ?? info.ClassNames);
+                options.ClassNames ?? info.ClassNames) { InputNoise = info.Options?.InputNoise ?? 0 };
             CheckClassNames(preprocessing, info.Classes, path);
             var card = new ModelCard(info.Model, info.ToModelOptions(), path, ModelFormat.MyopiaCheckpoint, info.Tile,
                 Hookable: true, HasSpatialLogits: model is ISpatialClassifier, info.Dataset, ModelRegistry.ParameterCount(model));

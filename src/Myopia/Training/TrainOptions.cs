@@ -56,6 +56,9 @@ public sealed record TrainOptions
     public string Schedule { get; init; } = "multistep";
     public int[] Milestones { get; init; } = [40, 80, 100, 150, 200, 250, 300];
     public double Gamma { get; init; } = 0.5;
+    /// <summary>Noise-corrupted training (Petrini et al.): fresh white noise of norm about this (std·g/√(C·H·W)) added to every
+    /// normalised training and test image, and to every image an analysis of the trained network sees; 0: none.</summary>
+    public double InputNoise { get; init; }
     /// <summary>Label smoothing of the training loss (PyTorch's cross_entropy label_smoothing); 0: none.</summary>
     public double LabelSmoothing { get; init; }
 
@@ -79,7 +82,7 @@ public sealed record TrainOptions
     /// <summary>Where the network trains: cpu, cuda, cuda:N or auto (see <see cref="Devices.DeviceChoice"/>). Not part of a run's identity: a run may resume on another device.</summary>
     public string Device { get; init; } = "cpu";
 
-    public AugmentationOptions Augmentation => new(Tile, Pad, PadMode, Flip);
+    public AugmentationOptions Augmentation => new(Tile, Pad, PadMode, Flip, InputNoise);
 
     public static readonly string[] Optimizers = ["adam", "adamw", "sgd"];
 
@@ -110,6 +113,7 @@ public sealed record TrainOptions
         if (!Optimizers.Contains(Optimizer)) throw new MyopiaException($"unknown optimizer '{Optimizer}'; use one of {string.Join(", ", Optimizers)}");
         if (!LearningRateSchedule.Names.Contains(Schedule)) throw new MyopiaException($"unknown schedule '{Schedule}'; use one of {string.Join(", ", LearningRateSchedule.Names)}");
         if (TrainLimit is < 1 || TestLimit is < 1) throw new MyopiaException("--train-limit and --test-limit must be positive");
+        if (!(InputNoise >= 0) || double.IsInfinity(InputNoise)) throw new MyopiaException($"--input-noise must be a number >= 0, got {InputNoise}");
         if (!(LabelSmoothing >= 0 && LabelSmoothing < 1)) throw new MyopiaException($"--label-smoothing must be in [0, 1), got {LabelSmoothing}");
         if (!TestTimeAugmentations.Contains(Tta)) throw new MyopiaException($"unknown --tta '{Tta}'; use one of {string.Join(", ", TestTimeAugmentations)}");
         if (!Recipes.Exists(Recipe)) throw new MyopiaException($"unknown recipe '{Recipe}'; use one of {string.Join(", ", Recipes.Names)}");

@@ -88,7 +88,7 @@ public sealed class Trainer
         var augmenter = new BatchAugmenter(options.Augmentation, normalizer);
         if (!resume && model is IDataInitialized initialized) DataInitialization.Run(initialized, data.Train.Images, data.Train.Labels, options, normalizer, device);
         using var classifier = Classifiers.Classifier.FromModule(model, data.Normalization, data.Test.ClassNames,
-            data.Train.Height, data.Train.Width, options.Tile, options.Model);
+            data.Train.Height, data.Train.Width, options.Tile, options.Model, options.InputNoise);
         classifier.Compute = new ComputeChoice(compute.NumericPrecision, compute.Format, compute.PrecisionReason);
         var evaluator = new FullImageEvaluator(classifier, new FullImageOptions(options.EvalBatch) { TestTimeFlip = options.Tta == "flip" });
         long n = data.Train.Count;
