@@ -56,6 +56,8 @@ public sealed record TrainOptions
     public string Schedule { get; init; } = "multistep";
     public int[] Milestones { get; init; } = [40, 80, 100, 150, 200, 250, 300];
     public double Gamma { get; init; } = 0.5;
+    /// <summary>Training loss: "cross-entropy", or "hinge" (two classes only; <see cref="HingeLoss"/>: the scale-detection tasks' loss).</summary>
+    public string Loss { get; init; } = "cross-entropy";
     /// <summary>Label smoothing of the training loss (PyTorch's cross_entropy label_smoothing); 0: none.</summary>
     public double LabelSmoothing { get; init; }
 
@@ -87,6 +89,8 @@ public sealed record TrainOptions
 
     public static readonly string[] WeightDecayScopes = ["all", "weights"];
 
+    public static readonly string[] Losses = ["cross-entropy", HingeLoss.Name];
+
     /// <summary>Rejects impossible settings with one clear message.</summary>
     public void Validate()
     {
@@ -111,6 +115,8 @@ public sealed record TrainOptions
         if (!LearningRateSchedule.Names.Contains(Schedule)) throw new MyopiaException($"unknown schedule '{Schedule}'; use one of {string.Join(", ", LearningRateSchedule.Names)}");
         if (TrainLimit is < 1 || TestLimit is < 1) throw new MyopiaException("--train-limit and --test-limit must be positive");
         if (!(LabelSmoothing >= 0 && LabelSmoothing < 1)) throw new MyopiaException($"--label-smoothing must be in [0, 1), got {LabelSmoothing}");
+        if (!Losses.Contains(Loss)) throw new MyopiaException($"unknown --loss '{Loss}'; use one of {string.Join(", ", Losses)}");
+        if (Loss == HingeLoss.Name && LabelSmoothing > 0) throw new MyopiaException("--label-smoothing applies to the cross-entropy loss, not to --loss hinge");
         if (!TestTimeAugmentations.Contains(Tta)) throw new MyopiaException($"unknown --tta '{Tta}'; use one of {string.Join(", ", TestTimeAugmentations)}");
         if (!Recipes.Exists(Recipe)) throw new MyopiaException($"unknown recipe '{Recipe}'; use one of {string.Join(", ", Recipes.Names)}");
         if (Threads < 0) throw new MyopiaException($"--threads must be >= 0, got {Threads}");
