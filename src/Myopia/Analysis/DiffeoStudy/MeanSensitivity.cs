@@ -34,7 +34,8 @@ public sealed class MeanSensitivity : IDisposable
         deformed += (fd - f).square().sum().item<double>();
         noisy += (fn - f).square().sum().item<double>();
         sumOfSquares += f.square().sum().item<double>();
-        var batchSum = f.sum(0).cpu();
+        // dim named: a bare literal 0 binds to sum(ScalarType? type), the whole batch summed as a byte.
+        var batchSum = f.sum(dim: 0).cpu();
         if (sum is null) sum = batchSum.DetachFromDisposeScope();
         else sum.add_(batchSum);
         Count += f.shape[0];
