@@ -76,6 +76,8 @@ public class TwoPointsDatasetTests
         Assert.Contains("train", Assert.Throws<MyopiaException>(() => TwoPointsOptions.Parse("train=3")).Message);
         Assert.Contains("too few", Assert.Throws<MyopiaException>(() => TwoPointsDataset.GenerateDecoded(new TwoPointsOptions(TrainCount: 100_000))).Message);
         Assert.Equal(new TwoPointsOptions(Xi: 10, Gap: 0, TrainCount: 2048), TwoPointsOptions.Parse("xi=10, gap=0, train=2048"));
+        Assert.Contains("xi must be a number", Assert.Throws<MyopiaException>(() => DatasetCatalog.EnsureAvailable("twopoints:xi=abc", null)).Message);
+        DatasetCatalog.EnsureAvailable("twopoints", null);
     }
 
     // Each image as a '0'/'1' string (the key) with its label.
