@@ -28,6 +28,7 @@ public static class CommandCatalog
         yield return Commands.AgreementCommand.Create();
         yield return Commands.ShiftCommand.Create();
         yield return Commands.DiffeoCommand.Create();
+        yield return Commands.ScaleDetectionCommand.Create();
         yield return Commands.LinearCommand.Create();
         yield return Commands.ReportCommand.Create();
         yield return Commands.TheoryCommand.Create();

@@ -53,6 +53,8 @@ public static class TrainCommand
         var gamma = new Option<double>("--gamma") { Description = "MultiStep factor", DefaultValueFactory = _ => 0.5 };
         var labelSmoothing = new Option<double>("--label-smoothing") { Description = "label smoothing of the training loss, in [0, 1)", DefaultValueFactory = _ => 0.0 };
         var inputNoise = new Option<double>("--input-noise") { Description = "noise-corrupted training (Petrini et al.): white noise of norm about this added to every normalised train and test image (and in every later analysis of the run); 0: none", DefaultValueFactory = _ => 0.0 };
+        var loss = new Option<string>("--loss") { Description = "training loss: cross-entropy, or hinge (two-class data: mean relu(1 - y (z1 - z0)), y = -1 for class 0, +1 for class 1; the scale-detection tasks')", DefaultValueFactory = _ => "cross-entropy" };
+        loss.AcceptOnlyFromAmong(TrainOptions.Losses);
         var tta = new Option<string>("--tta") { Description = "test-time augmentation of the per-epoch evaluation: none, or flip (mean logits of each image and its mirror)", DefaultValueFactory = _ => "none" };
         tta.AcceptOnlyFromAmong(TrainOptions.TestTimeAugmentations);
         var recipe = CommonOptions.Recipe();
@@ -68,7 +70,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a network on random tiles (or full images) of a dataset; evaluate on full test images every epoch.")
         {
             data, dataDir, model, stem, antialias, aps, tile, epochs, batch, seed, pad, padMode, noFlip, optimizer, lr, weightDecay, weightDecayOn, momentum, nesterov,
-            schedule, milestones, gamma, labelSmoothing, inputNoise, tta, recipe, evalEvery, trainLimit, testLimit, threads, device, precision, memoryFormat, output, resume, force, config, json,
+            schedule, milestones, gamma, labelSmoothing, inputNoise, loss, tta, recipe, evalEvery, trainLimit, testLimit, threads, device, precision, memoryFormat, output, resume, force, config, json,
         };
         command.SetAction(parse =>
         {
@@ -80,7 +82,7 @@ public static class TrainCommand
                 Optimizer = parse.GetValue(optimizer)!, Lr = parse.GetValue(lr), WeightDecay = parse.GetValue(weightDecay), WeightDecayOn = parse.GetValue(weightDecayOn)!,
                 Momentum = parse.GetValue(momentum), Nesterov = parse.GetValue(nesterov), Schedule = parse.GetValue(schedule)!,
                 Milestones = ParseMilestones(parse.GetValue(milestones)!), Gamma = parse.GetValue(gamma),
-                LabelSmoothing = parse.GetValue(labelSmoothing), InputNoise = parse.GetValue(inputNoise), Tta = parse.GetValue(tta)!,
+                LabelSmoothing = parse.GetValue(labelSmoothing), InputNoise = parse.GetValue(inputNoise), Loss = parse.GetValue(loss)!, Tta = parse.GetValue(tta)!,
                 TrainLimit = parse.GetValue(trainLimit), TestLimit = parse.GetValue(testLimit), Threads = parse.GetValue(threads), Device = parse.GetValue(device)!,
                 EvalEvery = parse.GetValue(evalEvery), Precision = parse.GetValue(precision)!, MemoryFormat = parse.GetValue(memoryFormat)!,
             };
@@ -91,7 +93,7 @@ public static class TrainCommand
                 ["epochs"] = epochs, ["batch"] = batch, ["seed"] = seed, ["pad"] = pad, ["pad_mode"] = padMode, ["flip"] = noFlip,
                 ["optimizer"] = optimizer, ["lr"] = lr, ["weight_decay"] = weightDecay, ["weight_decay_on"] = weightDecayOn, ["momentum"] = momentum, ["nesterov"] = nesterov,
                 ["schedule"] = schedule, ["milestones"] = milestones, ["gamma"] = gamma, ["train_limit"] = trainLimit, ["test_limit"] = testLimit,
-                ["label_smoothing"] = labelSmoothing, ["input_noise"] = inputNoise, ["tta"] = tta, ["recipe"] = recipe, ["threads"] = threads, ["device"] = device, ["eval_every"] = evalEvery, ["precision"] = precision, ["memory_format"] = memoryFormat,
+                ["label_smoothing"] = labelSmoothing, ["input_noise"] = inputNoise, ["loss"] = loss, ["tta"] = tta, ["recipe"] = recipe, ["threads"] = threads, ["device"] = device, ["eval_every"] = evalEvery, ["precision"] = precision, ["memory_format"] = memoryFormat,
             }.Where(kv => parse.GetResult(kv.Value) is { Implicit: false }).Select(kv => kv.Key).ToHashSet();
             // The recipe's values for every option of it not given explicitly.
             options = Recipes.Apply(parse.GetValue(recipe)!, options, given);

@@ -13,6 +13,7 @@ namespace Myopia.Data;
 public static class DatasetCatalog
 {
     public const string Synthetic = "synthetic";
+    public const string TwoPoints = "twopoints";
 
     private static readonly Normalization CifarStatistics = new([0.4914f, 0.4822f, 0.4465f], [0.2470f, 0.2435f, 0.2616f]);
     private static readonly Normalization Cifar100Statistics = new([0.5071f, 0.4865f, 0.4409f], [0.2673f, 0.2564f, 0.2762f]);
@@ -26,6 +27,9 @@ public static class DatasetCatalog
     public static IReadOnlyList<DatasetInfo> All { get; } =
     [
         new(Synthetic, "embedded generator", "10-class 32x32 RGB images whose label lives in small local motifs (docs/synthetic-dataset.md)",
+            [], null, [], () => []),
+        new(TwoPoints, "embedded generator", "scale detection (Tomasini et al. 2023): 28x28 one-channel images with two active pixels, close vs far " +
+                       "(twopoints:xi=14,gap=2,train=1024,side=28,seed=123456789; docs/scale-detection.md)",
             [], null, [], () => []),
         new("cifar10", "CIFAR-10 binary, or ImageFolder (folder or .tar.gz)", "CIFAR-10 (Krizhevsky 2009): 50,000 + 10,000 32x32 RGB images, 10 classes",
             [new("cifar-10-binary.tar.gz", "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz", "c32a1d4ab5d03f1284b67883e8d87530")],
@@ -74,7 +78,8 @@ public static class DatasetCatalog
     /// <summary>
     /// Splits a dataset name into the catalog name and its options: "synthetic:train_count=1000"
     /// gives ("synthetic", "train_count=1000"). Only the embedded generator takes options, so a
-    /// run's recorded dataset name is enough to rebuild exactly the data it was trained on.
+    /// run's recorded dataset name is enough to rebuild exactly the data it was trained on. The
+    /// two-point task takes options the same way ("twopoints:xi=10").
     /// </summary>
     public static (string Name, string? Options) ParseName(string name)
     {
@@ -96,7 +101,9 @@ public static class DatasetCatalog
     {
         var (info, options) = Resolve(name);
         if (info.IsEmbedded)
-            return new LoadedDataset(info.Name, info.Format, "generated", false, SyntheticDataset.Generate(SyntheticOptions.Parse(options)));
+            return new LoadedDataset(info.Name, info.Format, "generated", false, info.Name == TwoPoints
+                ? TwoPointsDataset.Generate(TwoPointsOptions.Parse(options), log)
+                : SyntheticDataset.Generate(SyntheticOptions.Parse(options)));
         var tree = DatasetLocator.Locate(info, dataDir);
         return DatasetLoader.Load(info.Name, tree, info.CreateReaders(), cache ?? DatasetCache.Default, log);
     }
@@ -107,7 +114,7 @@ public static class DatasetCatalog
         var (baseName, options) = ParseName(name);
         var info = Get(baseName);
         if (!info.IsEmbedded && options is not null)
-            throw new MyopiaException($"dataset '{info.Name}' takes no options (only '{Synthetic}:key=value,...' does)");
+            throw new MyopiaException($"dataset '{info.Name}' takes no options (only '{Synthetic}:key=value,...' and '{TwoPoints}:key=value,...' do)");
         return (info, options);
     }
 
@@ -117,7 +124,8 @@ public static class DatasetCatalog
         var (info, options) = Resolve(name);
         if (info.IsEmbedded)
         {
-            SyntheticOptions.Parse(options);
+            if (info.Name == TwoPoints) TwoPointsOptions.Parse(options);
+            else SyntheticOptions.Parse(options);
             return;
         }
         var availability = DatasetAvailability.Check(info, dataDir);

@@ -22,9 +22,10 @@ public static class DatasetImageSide
     {
         var (name, options) = DatasetCatalog.ParseName(data);
         if (DatasetCatalog.Find(name) is not { } info) return null;
+        if (info.Name == DatasetCatalog.TwoPoints) return TwoPointsOptions.Parse(options).Side;
         if (info.IsEmbedded) return SyntheticOptions.Parse(options).ImageSize;
         if (options is not null)
-            throw new MyopiaException($"dataset '{info.Name}' takes no options (only '{DatasetCatalog.Synthetic}:key=value,...' does)");
+            throw new MyopiaException($"dataset '{info.Name}' takes no options (only '{DatasetCatalog.Synthetic}:key=value,...' and '{DatasetCatalog.TwoPoints}:key=value,...' do)");
         return Published.TryGetValue(info.Name, out var side) ? side : null;
     }
 }

@@ -23,7 +23,7 @@ public sealed record DatasetInfo(
     long? MaxUnpackedBytes = null)
 {
     /// <summary>True when the dataset is generated in memory (no files, nothing to fetch).</summary>
-    public bool IsEmbedded => Name == DatasetCatalog.Synthetic;
+    public bool IsEmbedded => Name is DatasetCatalog.Synthetic or DatasetCatalog.TwoPoints;
 
     /// <summary>One archive to download and extract (the CIFAR/STL/Tiny-ImageNet case) rather than loose files (MNIST).</summary>
     public bool IsSingleArchive => Downloads.Count == 1;

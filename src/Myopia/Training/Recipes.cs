@@ -48,7 +48,7 @@ public static class Recipes
     public static readonly IReadOnlyList<string> Keys =
     [
         "model", "optimizer", "lr", "weight_decay", "momentum", "nesterov", "batch", "epochs", "schedule", "milestones", "gamma",
-        "label_smoothing", "pad", "pad_mode", "flip", "tta", "weight_decay_on",
+        "label_smoothing", "pad", "pad_mode", "flip", "tta", "weight_decay_on", "loss",
     ];
 
     private static readonly Recipe[] All =

@@ -59,6 +59,8 @@ public sealed record TrainOptions
     /// <summary>Noise-corrupted training (Petrini et al.): fresh white noise of norm about this (std·g/√(C·H·W)) added to every
     /// normalised training and test image, and to every image an analysis of the trained network sees; 0: none.</summary>
     public double InputNoise { get; init; }
+    /// <summary>Training loss: "cross-entropy", or "hinge" (two classes only; <see cref="HingeLoss"/>: the scale-detection tasks' loss).</summary>
+    public string Loss { get; init; } = "cross-entropy";
     /// <summary>Label smoothing of the training loss (PyTorch's cross_entropy label_smoothing); 0: none.</summary>
     public double LabelSmoothing { get; init; }
 
@@ -90,6 +92,8 @@ public sealed record TrainOptions
 
     public static readonly string[] WeightDecayScopes = ["all", "weights"];
 
+    public static readonly string[] Losses = ["cross-entropy", HingeLoss.Name];
+
     /// <summary>Rejects impossible settings with one clear message.</summary>
     public void Validate()
     {
@@ -115,6 +119,8 @@ public sealed record TrainOptions
         if (TrainLimit is < 1 || TestLimit is < 1) throw new MyopiaException("--train-limit and --test-limit must be positive");
         if (!(InputNoise >= 0) || double.IsInfinity(InputNoise)) throw new MyopiaException($"--input-noise must be a number >= 0, got {InputNoise}");
         if (!(LabelSmoothing >= 0 && LabelSmoothing < 1)) throw new MyopiaException($"--label-smoothing must be in [0, 1), got {LabelSmoothing}");
+        if (!Losses.Contains(Loss)) throw new MyopiaException($"unknown --loss '{Loss}'; use one of {string.Join(", ", Losses)}");
+        if (Loss == HingeLoss.Name && LabelSmoothing > 0) throw new MyopiaException("--label-smoothing applies to the cross-entropy loss, not to --loss hinge");
         if (!TestTimeAugmentations.Contains(Tta)) throw new MyopiaException($"unknown --tta '{Tta}'; use one of {string.Join(", ", TestTimeAugmentations)}");
         if (!Recipes.Exists(Recipe)) throw new MyopiaException($"unknown recipe '{Recipe}'; use one of {string.Join(", ", Recipes.Names)}");
         if (Threads < 0) throw new MyopiaException($"--threads must be >= 0, got {Threads}");

@@ -31,6 +31,7 @@ public sealed class Trainer
         options.Validate();
         if (options.Tile is { } t && (t > data.Train.Height || t > data.Train.Width))
             throw new MyopiaException($"tile {t}x{t} is larger than the {data.Train.Height}x{data.Train.Width} images of {data.Train.Name}");
+        if (options.Loss == HingeLoss.Name) HingeLoss.EnsureTwoClasses(data.Train.ClassCount, options.Data);
         this.options = options;
         this.data = data;
         run = new RunFolder(runDir);
@@ -129,7 +130,9 @@ public sealed class Trainer
                 var (x, y) = augmenter.Batch(data.Train.Images, data.Train.Labels, plan, start, count);
                 if (device.type != DeviceType.CPU) (x, y) = (x.to(device), y.to(device));
                 var logits = settings.Forward(model.call, x, device); // FP32 logits whatever the precision
-                var loss = nn.functional.cross_entropy(logits, y, label_smoothing: options.LabelSmoothing);
+                var loss = options.Loss == HingeLoss.Name
+                    ? HingeLoss.Compute(logits, y)
+                    : nn.functional.cross_entropy(logits, y, label_smoothing: options.LabelSmoothing);
                 double lossValue = loss.item<float>();
                 if (guard.CheckTrainLoss(lossValue) is { } diverged) throw Diverged(diverged, epoch, b);
                 optimizer.zero_grad();
