@@ -23,6 +23,12 @@ public static class DiffeoCommand
         var cutoff = new Option<int>("--cutoff") { Description = "highest sine mode c (the papers: 3)", DefaultValueFactory = _ => 3 }.AtLeast(2);
         var interpolation = new Option<string>("--interpolation") { Description = "bilinear (the papers'), nearest or gaussian (σ = 0.4715 px; the clean image is smoothed too)", DefaultValueFactory = _ => "bilinear" }
             .AcceptOnlyFromAmong(WarpInterpolations.Names);
+        var deformation = new Option<string>("--deformation")
+        {
+            Description = "auto (local-translation on the twopoints task, else max-entropy), max-entropy (smooth diffeomorphisms of --displacement), " +
+                          "or local-translation (each active pixel moved to a neighbour: the scale-detection tasks' diffeo)",
+            DefaultValueFactory = _ => "auto",
+        }.AcceptOnlyFromAmong("auto", "max-entropy", "local-translation");
         var draws = new Option<int>("--draws") { Description = "independent (diffeomorphism, noise) draws per probe, combined", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "seed of the probe choice and of every draw", DefaultValueFactory = _ => 0 };
         var layers = new Option<string>("--layers")
@@ -48,7 +54,7 @@ public static class DiffeoCommand
         var command = new Command("diffeo", "Relative stability to smooth deformations: D (max-entropy diffeomorphisms), G (noise of the same norm) and R = D/G " +
                                             "at the input, every layer and the output, optionally beside the network at initialisation and its channel-shuffled copy.")
         {
-            data, dataDir, probes, displacement, temperature, cutoff, interpolation, draws, seed, layers, statistics, dtype, batch,
+            data, dataDir, probes, deformation, displacement, temperature, cutoff, interpolation, draws, seed, layers, statistics, dtype, batch,
             compareInit, initSeed, compareShuffle, shuffleSeed, spectra, examples, testLimit, output, json, threads,
         };
         var model = new ModelSpecOptions().AddTo(command);
@@ -65,6 +71,9 @@ public static class DiffeoCommand
                 CompareInit: parse.GetValue(compareInit), InitSeed: parse.GetValue(initSeed), CompareShuffle: parse.GetValue(compareShuffle), ShuffleSeed: parse.GetValue(shuffleSeed));
             options.Validate();
             var (dataset, dir) = model.Dataset(parse, data, dataDir);
+            bool twoPoints = dataset.Split(':')[0].Equals(Myopia.Data.DatasetCatalog.TwoPoints, StringComparison.OrdinalIgnoreCase);
+            if (parse.GetValue(deformation) == "local-translation" || (parse.GetValue(deformation) == "auto" && twoPoints))
+                options = options with { Deformation = new LocalTranslation() };
             var outDir = OutputFolder.Resolve(parse.GetValue(output), "diffeo");
             using var splits = DataLoading.Load(dataset, dir, trainLimit: 1, testLimit: parse.GetValue(testLimit));
             using var classifier = model.Load(parse, DataDefaults.Of(splits));
@@ -82,7 +91,7 @@ public static class DiffeoCommand
             Console.Error.WriteLine($"results in {outDir} ({figures.Count} figures)");
             if (parse.GetValue(json)) { JsonOutput.Print(result.Headline()); return 0; }
             string G(double v) => v.ToString("G3", CultureInfo.InvariantCulture);
-            var summary = new Table().Title($"{classifier.Label}: {result.Deformation}, δ = {result.Displacement:0.###} px, {result.Probes} probes x {result.Draws} draws")
+            var summary = new Table().Title($"{classifier.Label}: {result.Deformation}{(result.Displacement is { } delta ? $", δ = {delta:0.###} px" : "")}, {result.Probes} probes x {result.Draws} draws")
                 .AddColumns("model", "statistics", "accuracy", "D_f", "G_f", "R_f", "R_f (median est.)");
             foreach (var v in result.Variants)
                 summary.AddRow(v.Model, NormStatisticsNames.Name(v.Statistics), v.Accuracy.ToString("P1", CultureInfo.InvariantCulture),
