@@ -24,7 +24,10 @@ public static class HtmlReport
         if (!isSweep && !isRun && pngs.Count == 0 && csvs.Count == 0)
             throw new MyopiaException($"{folder} holds no run or sweep results (no metrics.csv, results.csv, summary.json or plots)");
 
-        string title = $"Myopia {(isSweep ? "sweep" : "run")}: {Path.GetFileName(folder)}";
+        // A lab's result folder is named by the JSON it holds; its headline is the summary table.
+        var lab = LabResults.FirstOrDefault(l => File.Exists(Path.Combine(folder, l.File)));
+        string kind = isSweep ? "sweep" : isRun ? "run" : lab.Title ?? "results";
+        string title = $"Myopia {kind}: {Path.GetFileName(folder)}";
         var html = new StringBuilder();
         html.Append($$"""
             <!DOCTYPE html>
@@ -44,6 +47,9 @@ public static class HtmlReport
             <p class="muted">{{Enc(folder)}} &middot; generated {{DateTime.Now:yyyy-MM-dd HH:mm}}</p>
 
             """);
+
+        if (lab.File is not null && Headline(Path.Combine(folder, lab.File)) is { } headline)
+            html.Append("<h2>Headline</h2>\n").Append(headline);
 
         var markdown = Path.Combine(folder, "report.md");
         if (File.Exists(markdown))
@@ -90,6 +96,34 @@ public static class HtmlReport
         var output = Path.Combine(folder, FileName);
         AtomicFile.WriteAllText(output, html.ToString());
         return output;
+    }
+
+    private static readonly (string File, string Title)[] LabResults =
+    [
+        ("diffeo.json", "diffeo lab"), ("shift.json", "shift lab"), ("scatter.json", "scatter"), ("pooling.json", "idealised pooling networks"),
+        ("scale1d.json", "1-D scale detection"), ("bench-shift.json", "shift benchmark"),
+    ];
+
+    /// <summary>The "headline" object of a lab's JSON as a two-column table, or null when it has none.</summary>
+    private static string? Headline(string jsonPath)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(jsonPath));
+            if (!doc.RootElement.TryGetProperty("headline", out var headline) || headline.ValueKind != System.Text.Json.JsonValueKind.Object) return null;
+            var sb = new StringBuilder("<table>\n<tr><th>figure</th><th>value</th></tr>\n");
+            foreach (var p in headline.EnumerateObject())
+            {
+                string value = p.Value.ValueKind == System.Text.Json.JsonValueKind.Number && p.Value.TryGetDouble(out var d)
+                    ? d.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) : p.Value.ToString();
+                sb.Append($"<tr><td>{Enc(p.Name)}</td><td>{Enc(value)}</td></tr>\n");
+            }
+            return sb.Append("</table>\n").ToString();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private static string Enc(string s) => WebUtility.HtmlEncode(s);
