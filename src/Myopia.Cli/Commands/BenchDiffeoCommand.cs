@@ -32,6 +32,7 @@ public static class BenchDiffeoCommand
         var noPeer = new Option<bool>("--no-peer") { Description = "measure Myopia only" };
         var noGenerator = new Option<bool>("--no-generator") { Description = "skip the deformed-images-per-second measurement" };
         var noPass = new Option<bool>("--no-pass") { Description = "skip the D/G/R pass" };
+        var float32 = new Option<bool>("--float32") { Description = "run the pass in float32 on both sides (the authors: float64)" };
         var pytorchBatched = new Option<bool>("--pytorch-batched") { Description = "also time diff.py's arithmetic batched in PyTorch (default; --pytorch-batched false to skip)", DefaultValueFactory = _ => true };
         var peerScript = new Option<string?>("--peer-script") { Description = $"the PyTorch diffeo peer (default: peers/{DiffeoPeer.ScriptName} beside the CLI)" };
         var python = new Option<string>("--python") { Description = "interpreter with PyTorch (Debian's python3-torch)", DefaultValueFactory = _ => PytorchPeer.SystemPython };
@@ -40,7 +41,7 @@ public static class BenchDiffeoCommand
         var command = new Command("diffeo", "Deformed images per second and seconds per layer-wise D/G/R pass: Myopia against PyTorch doing the authors' " +
                                             "arithmetic (diff.py, matched noise, the mean estimator), interleaved in one run.")
         {
-            models, tile, images, deformBatch, probes, batch, displacement, cutoff, repeats, threads, classes, seed, noPeer, noGenerator, noPass, pytorchBatched,
+            models, tile, images, deformBatch, probes, batch, displacement, cutoff, repeats, threads, classes, seed, noPeer, noGenerator, noPass, float32, pytorchBatched,
             peerScript, python, output, json,
         };
         command.SetAction(parse =>
@@ -51,7 +52,7 @@ public static class BenchDiffeoCommand
                 : throw new MyopiaException($"unknown model '{names[0]}'; known models: {string.Join(", ", ModelRegistry.Names)}");
             var options = new DiffeoBenchOptions(name, parse.GetValue(tile), parse.GetValue(images), parse.GetValue(deformBatch), parse.GetValue(probes),
                 parse.GetValue(batch), parse.GetValue(displacement), parse.GetValue(cutoff), parse.GetValue(repeats), parse.GetValue(threads),
-                parse.GetValue(classes), parse.GetValue(seed), !parse.GetValue(noGenerator), !parse.GetValue(noPass), parse.GetValue(pytorchBatched));
+                parse.GetValue(classes), parse.GetValue(seed), !parse.GetValue(noGenerator), !parse.GetValue(noPass), parse.GetValue(pytorchBatched), !parse.GetValue(float32));
             options.Validate();
             var outDir = parse.GetValue(output) is { } o ? OutputFolder.Resolve(o, "bench-diffeo") : null;
             CommonOptions.ApplyThreads(parse.GetValue(threads));
@@ -139,8 +140,8 @@ public static class BenchDiffeoCommand
                       (r.TorchVersion is { } tv ? $" PyTorch {tv}." : "")).AppendLine();
         md.AppendLine($"Max-entropy diffeomorphisms, δ = {r.Displacement.ToString(CultureInfo.InvariantCulture)} px, c = {r.Cutoff}, T = {r.Temperature.ToString("G4", CultureInfo.InvariantCulture)}, bilinear, " +
                       $"an independent field per image, on random float64 {r.Images} x 3 x {r.Tile} x {r.Tile} images in batches of {r.DeformBatch}. " +
-                      $"D/G/R pass: {r.Model} ({r.Params:N0} parameters), fresh seeded weights, eval mode (running statistics), float64, " +
-                      $"{r.Probes} random probes in chunks of {r.Batch}, layer-wise. Medians of {r.Repeats} interleaved repeats.").AppendLine();
+                      $"D/G/R pass: {r.Model} ({r.Params:N0} parameters), fresh seeded weights, eval mode (running statistics), {(r.Float64 ? "float64" : "float32")}, " +
+                      $"{r.Probes} random probes in chunks of {r.Batch}, layer-wise{(r.Float64 ? "" : " (float32 on both sides)")}. Medians of {r.Repeats} interleaved repeats.").AppendLine();
         md.AppendLine("| measurement | Myopia | PyTorch (authors' way) | PyTorch batched | Myopia / PyTorch |");
         md.AppendLine("|---|---|---|---|---|");
         if (r.Way(DiffeoWays.MyopiaGenerator) is not null)

@@ -19,9 +19,10 @@ namespace Myopia.Benchmarks;
 /// <param name="Generator">Time the generator ways.</param>
 /// <param name="Pass">Time the D/G/R passes.</param>
 /// <param name="PytorchBatched">Also time the PyTorch generator batched (besides the authors' per-image deform()).</param>
+/// <param name="Float64">Run the pass in float64, as the authors do; false: float32 on both sides (a check of the frameworks apart from float64 BLAS).</param>
 public sealed record DiffeoBenchOptions(string Model = "resnet18", int Tile = 32, int Images = 1000, int DeformBatch = 100, int Probes = 500, int Batch = 100,
     double Displacement = 1.0, int Cutoff = 3, int Repeats = 3, int Threads = 0, int Classes = 10, int Seed = 0,
-    bool Generator = true, bool Pass = true, bool PytorchBatched = true)
+    bool Generator = true, bool Pass = true, bool PytorchBatched = true, bool Float64 = true)
 {
     public void Validate()
     {
@@ -125,7 +126,7 @@ public sealed class DiffeoBenchmark(DiffeoBenchOptions options, DiffeoPeer? peer
                     {
                         var p = pass
                             ? peer!.RunPass(name, options.Tile, options.Probes, options.Batch, options.Displacement, options.Cutoff, threads, options.Classes,
-                                options.Seed, Norm.Mean, Norm.Std)
+                                options.Seed, Norm.Mean, Norm.Std, options.Float64)
                             : peer!.RunGenerator(way == DiffeoWays.PytorchPerImage, options.Tile, options.Images, options.DeformBatch, options.Displacement,
                                 options.Cutoff, threads, options.Seed);
                         torchVersion = p.TorchVersion;
@@ -149,7 +150,7 @@ public sealed class DiffeoBenchmark(DiffeoBenchOptions options, DiffeoPeer? peer
 
         string? note = peerNote ?? (passNote is null ? null : $"D/G/R pass: {passNote}");
         return new DiffeoBenchResult(name, options.Tile, options.Displacement, options.Cutoff, temperature, options.Images, options.DeformBatch, options.Probes,
-            options.Batch, parameters, threads, options.Repeats, DiffeoBenchResult.Summarize(runs), runs, note,
+            options.Batch, options.Float64, parameters, threads, options.Repeats, DiffeoBenchResult.Summarize(runs), runs, note,
             Environment.GetEnvironmentVariable("OMP_WAIT_POLICY"), torchVersion);
     }
 
@@ -173,7 +174,7 @@ public sealed class DiffeoBenchmark(DiffeoBenchOptions options, DiffeoPeer? peer
     private (double Seconds, double ROutput, int Nodes) Pass(Classifier classifier, ImageDataset data, int probes)
     {
         var sensitivity = new DiffeoSensitivity(classifier, new DiffeoOptions(Probes: probes, Displacement: options.Displacement, Cutoff: options.Cutoff,
-            Seed: options.Seed, LayerWise: true, Statistics: NormStatistics.Running, Float64: true, Batch: options.Batch));
+            Seed: options.Seed, LayerWise: true, Statistics: NormStatistics.Running, Float64: options.Float64, Batch: options.Batch));
         var clock = Stopwatch.StartNew();
         var result = sensitivity.Run(data);
         double seconds = clock.Elapsed.TotalSeconds;

@@ -23,6 +23,7 @@ public sealed record DiffeoPeerResult(
     [property: JsonPropertyName("images_per_s")] double? ImagesPerSecond = null,
     double? Check = null,
     string? Model = null,
+    string? Dtype = null,
     int? Probes = null,
     [property: JsonPropertyName("probes_per_s")] double? ProbesPerSecond = null,
     int? Nodes = null,
@@ -93,13 +94,14 @@ public sealed class DiffeoPeer(string script, string python = PytorchPeer.System
              "--delta", delta.ToString("R", CultureInfo.InvariantCulture), "--cutoff", $"{cutoff}", "--threads", $"{threads}", "--seed", $"{seed}"]);
 
     /// <summary>One timed layer-wise D/G/R pass.</summary>
-    public DiffeoPeerResult RunPass(string model, int tile, int probes, int batch, double delta, int cutoff, int threads, int classes, long seed, float[] mean, float[] std)
+    public DiffeoPeerResult RunPass(string model, int tile, int probes, int batch, double delta, int cutoff, int threads, int classes, long seed, float[] mean, float[] std,
+        bool float64 = true)
     {
         var arguments = new List<string>
         {
             "--mode", "pass", "--model", model.ToLowerInvariant(), "--tile", $"{tile}", "--probes", $"{probes}", "--batch", $"{batch}",
             "--delta", delta.ToString("R", CultureInfo.InvariantCulture), "--cutoff", $"{cutoff}", "--threads", $"{threads}",
-            "--classes", $"{classes}", "--seed", $"{seed}",
+            "--classes", $"{classes}", "--seed", $"{seed}", "--dtype", float64 ? "float64" : "float32",
         };
         if (reference is not null) arguments.AddRange(["--reference", reference]);
         arguments.Add("--mean");

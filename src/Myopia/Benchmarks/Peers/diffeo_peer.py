@@ -17,7 +17,8 @@ Runs on Debian's PyTorch (apt-get install python3-torch) with Debian's own /usr/
   one go (the same arithmetic on B images). T = 4 delta^2 / (pi n^2 ln c). Timed: the fields and the
   warp of every image; the check is the mean over images of ||tau x - x||^2.
 --mode pass: one layer-wise D/G/R pass ([P2]'s mean estimator) on a network with fresh seeded weights
-  in eval mode (running statistics), float64: P random uint8 probes, normalised ((x / 255 - mean) / std),
+  in eval mode (running statistics), float64 (--dtype float32 for a check of the framework without
+  float64 BLAS): P random uint8 probes, normalised ((x / 255 - mean) / std),
   in chunks of --batch probes; every probe deformed with its own field by deform() (the authors' way,
   one image at a time), matched noise (sigma_p = ||tau x_p - x_p||, eta_p = sigma_p g / ||g||), then the
   network forwarded on the clean, deformed and noisy chunk. Nodes: the input and the output of every
@@ -162,7 +163,7 @@ class Nodes:
                 self.sq.append(0.0); self.d.append(0.0); self.g.append(0.0); self.count.append(0)
                 self.kept.append(None)
             self.kept[k] = f.clone()
-            self.sum[k] += f.sum(0)
+            self.sum[k] += f.sum(0).double()
             self.sq[k] += float(f.square().sum())
             self.count[k] += f.shape[0]
         elif self.phase == "deformed":
@@ -187,7 +188,7 @@ class Nodes:
 
 
 def input_node(x, tx, xn, acc):
-    f = x.flatten(1)
+    f = x.flatten(1).double()
     acc["sum"] += f.sum(0)
     acc["sq"] += float(f.square().sum())
     acc["d"] += float((tx - x).square().sum())
@@ -210,6 +211,7 @@ def main():
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--classes", type=int, default=10)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--dtype", choices=("float64", "float32"), default="float64", help="pass: network and probes (the authors: float64)")
     p.add_argument("--mean", type=float, nargs=3, default=[0.5, 0.5, 0.5])
     p.add_argument("--std", type=float, nargs=3, default=[0.25, 0.25, 0.25])
     a = p.parse_args()
@@ -242,7 +244,8 @@ def main():
                      "images_per_s": round(a.images / seconds, 1), "check": check})
     else:
         module, model = build(a.model, a.classes, a.reference)
-        model = model.double().eval()
+        dtype = torch.float64 if a.dtype == "float64" else torch.float32
+        model = model.to(dtype).eval()
         nodes = Nodes(model, module)
         pixels = torch.randint(0, 256, (a.probes, 3, n, n), dtype=torch.uint8)
         mean = torch.tensor(a.mean, dtype=torch.float64).view(1, 3, 1, 1)
@@ -252,8 +255,8 @@ def main():
             nodes.reset()
             acc = {"sum": torch.zeros(3 * n * n, dtype=torch.float64), "sq": 0.0, "d": 0.0, "g": 0.0, "p": 0}
             for s in range(0, px.shape[0], a.batch):
-                x = (px[s:s + a.batch].double() / 255 - mean) / std
-                tx = torch.stack([deform(img, T, a.cutoff) for img in x])
+                x = ((px[s:s + a.batch].double() / 255 - mean) / std).to(dtype)
+                tx = torch.stack([deform(img, T, a.cutoff) for img in x]).to(dtype)
                 xn = x + matched_noise(x, tx)
                 input_node(x, tx, xn, acc)
                 nodes.begin("clean"); model(x)
@@ -268,7 +271,7 @@ def main():
             t = time.perf_counter()
             result = run(pixels)
             seconds = time.perf_counter() - t
-        line.update({"model": a.model, "probes": a.probes, "seconds": round(seconds, 4),
+        line.update({"model": a.model, "dtype": a.dtype, "probes": a.probes, "seconds": round(seconds, 4),
                      "probes_per_s": round(a.probes / seconds, 2), "nodes": len(result),
                      "r_input": result[0][2], "r_output": result[-1][2], "d_output": result[-1][0], "g_output": result[-1][1],
                      "params": sum(q.numel() for q in model.parameters())})
