@@ -6,7 +6,8 @@ using Myopia.IO;
 
 namespace Myopia.Benchmarks;
 
-/// <summary>The JSON line diffeo_peer.py prints (generator mode fills way, images and check; pass mode model, probes, nodes and R).</summary>
+/// <summary>The JSON line diffeo_peer.py prints (generator mode fills way, images and check; pass mode model, probes, nodes and R;
+/// fields mode the displacement statistics).</summary>
 public sealed record DiffeoPeerResult(
     string Peer,
     [property: JsonPropertyName("torch")] string TorchVersion,
@@ -31,7 +32,9 @@ public sealed record DiffeoPeerResult(
     double? ROutput = null,
     double? DOutput = null,
     double? GOutput = null,
-    long? Params = null);
+    long? Params = null,
+    [property: JsonPropertyName("mean_dx2")] double? MeanDx2 = null,
+    [property: JsonPropertyName("mean_dy2")] double? MeanDy2 = null);
 
 /// <summary>
 /// Runs diffeo_peer.py (the authors' diff.py and their D/G/R arithmetic in PyTorch) in a child process on
@@ -92,6 +95,11 @@ public sealed class DiffeoPeer(string script, string python = PytorchPeer.System
     public DiffeoPeerResult RunGenerator(bool perImage, int tile, int images, int batch, double delta, int cutoff, int threads, long seed) =>
         Run(["--mode", "generator", "--way", perImage ? "per-image" : "batched", "--tile", $"{tile}", "--images", $"{images}", "--batch", $"{batch}",
              "--delta", delta.ToString("R", CultureInfo.InvariantCulture), "--cutoff", $"{cutoff}", "--threads", $"{threads}", "--seed", $"{seed}"]);
+
+    /// <summary>Untimed: the pixel-averaged E[Δx²] and E[Δy²] of <paramref name="fields"/> fields drawn as diff.py's deform() draws them.</summary>
+    public DiffeoPeerResult RunFields(int tile, int fields, double delta, int cutoff, long seed) =>
+        Run(["--mode", "fields", "--tile", $"{tile}", "--images", $"{fields}", "--delta", delta.ToString("R", CultureInfo.InvariantCulture),
+             "--cutoff", $"{cutoff}", "--threads", "1", "--seed", $"{seed}"]);
 
     /// <summary>One timed layer-wise D/G/R pass.</summary>
     public DiffeoPeerResult RunPass(string model, int tile, int probes, int batch, double delta, int cutoff, int threads, int classes, long seed, float[] mean, float[] std,

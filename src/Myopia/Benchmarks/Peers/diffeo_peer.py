@@ -16,6 +16,7 @@ Runs on Debian's PyTorch (apt-get install python3-torch) with Debian's own /usr/
   channels, at a time); --way batched draws the fields of a batch with one einsum and gathers them in
   one go (the same arithmetic on B images). T = 4 delta^2 / (pi n^2 ln c). Timed: the fields and the
   warp of every image; the check is the mean over images of ||tau x - x||^2.
+--mode fields: untimed, the pixel-averaged E[dx^2] and E[dy^2] of --images fields drawn as deform() draws them.
 --mode pass: one layer-wise D/G/R pass ([P2]'s mean estimator) on a network with fresh seeded weights
   in eval mode (running statistics), float64 (--dtype float32 for a check of the framework without
   float64 BLAS): P random uint8 probes, normalised ((x / 255 - mean) / std),
@@ -198,7 +199,7 @@ def input_node(x, tx, xn, acc):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--mode", choices=("generator", "pass"), default="generator")
+    p.add_argument("--mode", choices=("generator", "pass", "fields"), default="generator")
     p.add_argument("--way", choices=("per-image", "batched"), default="per-image", help="generator: deform() per image, or batched")
     p.add_argument("--model", default="resnet18", choices=("resnet18", "resnet9"))
     p.add_argument("--reference", default="", help="path of shared/peers/torch_reference.py")
@@ -222,7 +223,16 @@ def main():
     line = {"peer": "pytorch", "torch": torch.__version__, "mode": a.mode, "tile": n, "batch": a.batch,
             "delta": a.delta, "cutoff": a.cutoff, "temperature": T}
 
-    if a.mode == "generator":
+    if a.mode == "fields":
+        # Displacement statistics of --images fields drawn as deform() draws them (untimed): pixel-averaged E[dx^2], E[dy^2].
+        sx = sy = 0.0
+        for _ in range(a.images):
+            dx = T ** 0.5 * scalar_field(n, a.cutoff) * n
+            dy = T ** 0.5 * scalar_field(n, a.cutoff) * n
+            sx += float(dx.square().mean())
+            sy += float(dy.square().mean())
+        line.update({"images": a.images, "seconds": 0.0, "mean_dx2": sx / a.images, "mean_dy2": sy / a.images})
+    elif a.mode == "generator":
         images = torch.randn(a.images, 3, n, n, dtype=torch.float64)
 
         def run(x):
