@@ -68,7 +68,10 @@ public static class BenchDiffeoCommand
             if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is null)
                 Console.Error.WriteLine("note: OMP_WAIT_POLICY is not set; on a shared machine set OMP_WAIT_POLICY=PASSIVE for stable figures (both peers inherit it)");
             string load = Load();
-            Console.Error.WriteLine($"== {name}: {options.Images} random {options.Tile}x{options.Tile} float64 images deformed, {options.Probes} probes per D/G/R pass");
+            var parts = new List<string>();
+            if (options.Generator) parts.Add($"{options.Images} random {options.Tile}x{options.Tile} float64 images deformed");
+            if (options.Pass) parts.Add($"{name}, {options.Probes} probes per layer-wise D/G/R pass in {(options.Float64 ? "float64" : "float32")}");
+            Console.Error.WriteLine($"== {string.Join("; ", parts)}");
             var result = new DiffeoBenchmark(options, peer) { Progress = line => Console.Error.WriteLine(line) }.Run();
             load = $"{load} before, {Load()} after";
             var report = new DiffeoBenchReport(result, Myopia.Devices.CpuFeatures.ModelName, Myopia.Devices.DeviceChoice.BackendPackage, load);
@@ -138,10 +141,15 @@ public static class BenchDiffeoCommand
         md.AppendLine("# Diffeomorphism lab speed: deformed images per second and a layer-wise D/G/R pass").AppendLine();
         md.AppendLine($"CPU: {report.Cpu}. Backend: {report.Backend}. {r.Threads} threads, OMP_WAIT_POLICY={r.OmpWaitPolicy ?? "(unset)"}, {report.Load}." +
                       (r.TorchVersion is { } tv ? $" PyTorch {tv}." : "")).AppendLine();
-        md.AppendLine($"Max-entropy diffeomorphisms, δ = {r.Displacement.ToString(CultureInfo.InvariantCulture)} px, c = {r.Cutoff}, T = {r.Temperature.ToString("G4", CultureInfo.InvariantCulture)}, bilinear, " +
-                      $"an independent field per image, on random float64 {r.Images} x 3 x {r.Tile} x {r.Tile} images in batches of {r.DeformBatch}. " +
-                      $"D/G/R pass: {r.Model} ({r.Params:N0} parameters), fresh seeded weights, eval mode (running statistics), {(r.Float64 ? "float64" : "float32")}, " +
-                      $"{r.Probes} random probes in chunks of {r.Batch}, layer-wise{(r.Float64 ? "" : " (float32 on both sides)")}. Medians of {r.Repeats} interleaved repeats.").AppendLine();
+        var setting = new List<string>();
+        if (r.Way(DiffeoWays.MyopiaGenerator) is not null)
+            setting.Add($"Max-entropy diffeomorphisms, δ = {r.Displacement.ToString(CultureInfo.InvariantCulture)} px, c = {r.Cutoff}, T = {r.Temperature.ToString("G4", CultureInfo.InvariantCulture)}, bilinear, " +
+                        $"an independent field per image, on random float64 {r.Images} x 3 x {r.Tile} x {r.Tile} images in batches of {r.DeformBatch}.");
+        if (r.Way(DiffeoWays.MyopiaPass) is not null)
+            setting.Add($"D/G/R pass: {r.Model} ({r.Params:N0} parameters), fresh seeded weights, eval mode (running statistics), {(r.Float64 ? "float64" : "float32 on both sides")}, " +
+                        $"{r.Probes} random probes in chunks of {r.Batch}, layer-wise, δ = {r.Displacement.ToString(CultureInfo.InvariantCulture)} px, c = {r.Cutoff}.");
+        setting.Add($"Medians of {r.Repeats} interleaved repeats.");
+        md.AppendLine(string.Join(" ", setting)).AppendLine();
         md.AppendLine("| measurement | Myopia | PyTorch (authors' way) | PyTorch batched | Myopia / PyTorch |");
         md.AppendLine("|---|---|---|---|---|");
         if (r.Way(DiffeoWays.MyopiaGenerator) is not null)

@@ -167,6 +167,18 @@ public sealed class DiffeoBenchmarkTests : IDisposable
         Assert.Empty(Directory.GetFiles(outDir).Where(f => !f.EndsWith("bench-diffeo.json") && !f.EndsWith("bench-diffeo.md")));
     }
 
+    /// <summary>--float32 runs Myopia's layer-wise pass in float32 (NodeSensitivities once read a float32 maximum as a double and threw).</summary>
+    [Fact]
+    public void AFloat32PassRuns()
+    {
+        var result = new DiffeoBenchmark(new DiffeoBenchOptions(Model: "smallcnn", Probes: 4, Batch: 2, Repeats: 1, Threads: 1, Generator: false, Float64: false), null).Run();
+        Assert.False(result.Float64);
+        var pass = result.Way(DiffeoWays.MyopiaPass)!;
+        Assert.True(pass.Nodes > 2);
+        Assert.True(double.IsFinite(pass.Check) && pass.Check > 0);
+        Assert.Equal([DiffeoWays.MyopiaPass], result.Ways.Select(w => w.Way));
+    }
+
     [Theory]
     [InlineData("--images", "0", "--images")]
     [InlineData("--probes", "1", "--probes")]
