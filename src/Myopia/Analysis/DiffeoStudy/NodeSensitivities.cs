@@ -58,7 +58,7 @@ internal sealed class NodeSensitivities : IDisposable
     /// <summary>Records, after the clean pass, whether the output differs from the last layer's output.</summary>
     public void CompareWithOutput(Tensor networkOutput)
     {
-        LastLayerIsOutput = lastOutput is not null && lastOutput.shape.SequenceEqual(networkOutput.shape) && (lastOutput - networkOutput.to_type(lastOutput.dtype)).abs().max().item<double>() == 0;
+        LastLayerIsOutput = lastOutput is not null && lastOutput.shape.SequenceEqual(networkOutput.shape) && (lastOutput - networkOutput.to_type(lastOutput.dtype)).abs().max().to_type(ScalarType.Float64).item<double>() == 0;
     }
 
     public IReadOnlyList<(string Path, string Type, long[] Shape, Sensitivities S)> Results() =>
