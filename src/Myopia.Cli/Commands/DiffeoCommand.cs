@@ -139,6 +139,9 @@ public static class DiffeoCommand
                 string name = root.TryGetProperty("architecture", out var a) && a.GetString() is { Length: > 0 } arch ? arch : Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(file)))!;
                 points.Add(new ErrorPoint(name, 1 - accuracy.GetDouble(), r.GetDouble(), rInit, headline.GetProperty("D_f").GetDouble(), headline.GetProperty("G_f").GetDouble()));
             }
+            // Two results of one architecture (two recipes, two seeds) are told apart by their folders.
+            var folders = parse.GetValue(results)!.Select(g => Path.GetFileName(Path.GetFullPath(Directory.Exists(g) ? g : Path.GetDirectoryName(g)!).TrimEnd('/'))).ToList();
+            points = points.Select((p, i) => points.Count(q => q.Name == p.Name) > 1 ? p with { Name = $"{p.Name} ({folders[i]})" } : p).ToList();
             var fit = ErrorScaling.Fit(points);
             var outDir = OutputFolder.Resolve(parse.GetValue(output), "diffeo-scatter");
             var csv = new System.Text.StringBuilder("network,error,R_f,R_f_init,D_f,G_f,error_over_sqrt_R_f\n");
