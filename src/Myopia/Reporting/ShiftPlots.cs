@@ -133,25 +133,128 @@ public static class ShiftPlots
         PlotFile.Save(plot, path, 700, 760);
     }
 
-    /// <summary>Zhang's plot: consistency against accuracy, one point per model.</summary>
+    /// <summary>
+    /// Zhang's plot for post-hoc antialiasing: consistency (y) against accuracy (x), the model as given
+    /// (a black diamond) and one point per BlurPool filter size of its surgery copies, joined in filter
+    /// order and labelled "m=…". The legend gives each point's figures and the grid's worst case.
+    /// </summary>
     public static void Consistency(IReadOnlyList<ShiftMeasurement> pairs, IReadOnlyList<ShiftMeasurement> grids, string title, string path)
     {
         var plot = new Plot();
-        for (int i = 0; i < pairs.Count; i++)
+        string Legend(ShiftMeasurement m)
         {
-            var m = pairs[i];
-            var marker = plot.Add.Marker(100 * m.Accuracy, 100 * (m.Consistency ?? double.NaN), MarkerShape.FilledCircle, 12, PlotFile.Series(i));
             var grid = grids.FirstOrDefault(g => g.Model == m.Model);
-            marker.LegendText = $"{m.Model}: consistency {100 * m.Consistency:F1}%, accuracy {100 * m.Accuracy:F1}%"
-                + (grid is null ? "" : $", changes for some offset: {100 * grid.WorstCase:F1}%");
+            return $"{100 * m.Consistency:F1}% consistent, {100 * m.Accuracy:F1}% accurate" + (grid is null ? "" : $", {100 * grid.WorstCase:F1}% change for some offset");
         }
-        double lo = Math.Max(0, 100 * pairs.Min(m => Math.Min(m.Accuracy, m.Consistency ?? 1)) - 5);
-        plot.Axes.SetLimits(lo, 100, lo, 100);
+        var copies = pairs.Where(m => m.Antialias > 0).OrderBy(m => m.Antialias).ToList();
+        if (copies.Count > 1)
+        {
+            var path2 = plot.Add.Scatter(copies.Select(m => 100 * m.Accuracy).ToArray(), copies.Select(m => 100 * (m.Consistency ?? double.NaN)).ToArray(), PlotFile.Series(0));
+            path2.LineWidth = 1.5f;
+            path2.MarkerSize = 0;
+            path2.LinePattern = LinePattern.Dashed;
+        }
+        foreach (var m in pairs.OrderBy(m => m.Antialias))
+        {
+            bool baseline = m.Antialias == 0;
+            var marker = plot.Add.Marker(100 * m.Accuracy, 100 * (m.Consistency ?? double.NaN), baseline ? MarkerShape.FilledDiamond : MarkerShape.FilledCircle,
+                baseline ? 16 : 11, baseline ? Colors.Black : PlotFile.Series(0));
+            marker.LegendText = (baseline ? "as given: " : $"BlurPool m={m.Antialias} surgery: ") + Legend(m);
+            var label = plot.Add.Text(baseline ? "as given" : $"m={m.Antialias}", 100 * m.Accuracy, 100 * (m.Consistency ?? double.NaN));
+            label.LabelFontSize = 13;
+            label.LabelBold = baseline;
+            label.LabelAlignment = Alignment.LowerLeft;
+            label.OffsetX = 7;
+            label.OffsetY = -5;
+        }
+        FitAxes(plot, pairs.Select(m => 100 * m.Accuracy).ToList(), pairs.Select(m => 100 * (m.Consistency ?? double.NaN)).ToList(), [], []);
         plot.Title($"Consistency vs accuracy: {title}");
-        plot.XLabel("accuracy (%)");
+        plot.XLabel("accuracy on the first view of each pair (%)");
         plot.YLabel("consistency (%)");
         plot.ShowLegend(Alignment.LowerRight);
-        PlotFile.Save(plot, path);
+        PlotFile.Save(plot, path, PlotFile.Width, 640);
+    }
+
+    /// <summary>
+    /// Zhang's plot across trained models (<c>myopia shift scatter</c>): per group the mean of the metric
+    /// (consistency, or P(top-1 change)) against mean accuracy, with ± one standard deviation over seeds
+    /// as error bars both ways, labelled by filter size; models without a BlurPool are black diamonds.
+    /// </summary>
+    public static void Scatter(ShiftScatterResult result, string title, string path)
+    {
+        var plot = new Plot();
+        bool consistency = result.Metric == "consistency";
+        var xs = new List<double>();
+        var ys = new List<double>();
+        var xe = new List<double>();
+        var ye = new List<double>();
+        // Groups that differ only in filter size share a colour and a dashed path in filter order.
+        var families = result.Groups.GroupBy(g => (g.Architecture, g.Downsampling, g.Pad, g.PadMode)).ToList();
+        for (int f = 0; f < families.Count; f++)
+        {
+            var members = families[f].OrderBy(g => g.Antialias).ToList();
+            var color = PlotFile.Series(f);
+            if (members.Count > 1)
+            {
+                var line = plot.Add.Scatter(members.Select(g => 100 * g.AccuracyMean).ToArray(), members.Select(g => Y(g.MetricMean)).ToArray(), color);
+                line.LineWidth = 1;
+                line.MarkerSize = 0;
+                line.LinePattern = LinePattern.Dotted;
+            }
+            foreach (var g in members)
+            {
+                double x = 100 * g.AccuracyMean, y = Y(g.MetricMean), dx = 100 * g.AccuracyStd, dy = 100 * g.MetricStd;
+                var barColor = g.Antialias == 0 ? Colors.Black : color;
+                if (dx > 0) Bar(x - dx, y, x + dx, y, barColor, horizontal: true);
+                if (dy > 0) Bar(x, y - dy, x, y + dy, barColor, horizontal: false);
+                var marker = plot.Add.Marker(x, y, g.Antialias == 0 ? MarkerShape.FilledDiamond : MarkerShape.FilledCircle, g.Antialias == 0 ? 15 : 11,
+                    g.Antialias == 0 ? Colors.Black : color);
+                marker.LegendText = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{g.Label} (n={g.Count}): {(consistency ? "consistency" : "P(change)")} {y:F1} ± {dy:F1}%, accuracy {x:F1} ± {dx:F1}%");
+                var text = plot.Add.Text(g.Label, x, y);
+                text.LabelFontSize = 13;
+                text.LabelBold = g.Antialias == 0;
+                text.LabelAlignment = Alignment.LowerLeft;
+                text.OffsetX = 7;
+                text.OffsetY = -5;
+                xs.Add(x); ys.Add(y); xe.Add(dx); ye.Add(dy);
+            }
+        }
+        FitAxes(plot, xs, ys, xe, ye);
+        int n = result.Points.Count;
+        plot.Title($"{(consistency ? "Consistency" : "P(top-1 change)")} vs accuracy over trained models: {title}");
+        plot.XLabel("accuracy (%), mean ± std over seeds");
+        plot.YLabel(consistency ? "consistency (%), mean ± std" : "P(top-1 change) (%), mean ± std");
+        plot.ShowLegend(consistency ? Alignment.LowerRight : Alignment.UpperRight);
+        PlotFile.Save(plot, path, PlotFile.Width, 640);
+
+        double Y(double v) => 100 * v;
+        void Bar(double x1, double y1, double x2, double y2, Color c, bool horizontal)
+        {
+            var l = plot.Add.Line(x1, y1, x2, y2);
+            l.LineColor = c;
+            l.LineWidth = 1.5f;
+            // Caps: short perpendicular ticks (in data units, a fraction of the span drawn later is unknown: use the bar's own length).
+            double cap = Math.Max(Math.Abs(x2 - x1), Math.Abs(y2 - y1)) * 0.08;
+            foreach (var (cx, cy) in new[] { (x1, y1), (x2, y2) })
+            {
+                var t = horizontal ? plot.Add.Line(cx, cy - cap, cx, cy + cap) : plot.Add.Line(cx - cap, cy, cx + cap, cy);
+                t.LineColor = c;
+                t.LineWidth = 1.5f;
+            }
+        }
+    }
+
+    /// <summary>Limits around the points and their bars with a margin (labels sit up and right of the points), kept within [0, 100].</summary>
+    private static void FitAxes(Plot plot, IReadOnlyList<double> xs, IReadOnlyList<double> ys, IReadOnlyList<double> xErr, IReadOnlyList<double> yErr)
+    {
+        double E(IReadOnlyList<double> e, int i) => i < e.Count ? e[i] : 0;
+        var ok = Enumerable.Range(0, xs.Count).Where(i => double.IsFinite(xs[i]) && double.IsFinite(ys[i])).ToList();
+        if (ok.Count == 0) { plot.Axes.SetLimits(0, 100, 0, 100); return; }
+        double x0 = ok.Min(i => xs[i] - E(xErr, i)), x1 = ok.Max(i => xs[i] + E(xErr, i));
+        double y0 = ok.Min(i => ys[i] - E(yErr, i)), y1 = ok.Max(i => ys[i] + E(yErr, i));
+        double mx = Math.Max(1.5, 0.12 * (x1 - x0)), my = Math.Max(1.5, 0.12 * (y1 - y0));
+        plot.Axes.SetLimits(Math.Max(0, x0 - mx), Math.Min(100, x1 + 2.5 * mx), Math.Max(0, y0 - my), Math.Min(100, y1 + 2 * my));
     }
 }
 
