@@ -59,15 +59,15 @@ public static class ShiftCommand
         command.SetAction(parse =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
+            var sizes = FilterSizes(parse.GetValue(compare)!);
+            if (parse.GetValue(protocol) == "internal" && sizes.Count > 1)
+                throw new MyopiaException($"--protocol internal compares one BlurPool filter size, got {sizes.Count} ({string.Join(',', sizes)}): run it once per size");
             var settings = new ShiftSettings(parse.GetValue(scale), parse.GetValue(embed), parse.GetValue(maxShift), Backgrounds.Parse(parse.GetValue(background)!),
                 parse.GetValue(boundary) is { } b ? ShiftBoundaries.Parse(b) : null, parse.GetValue(pairs), parse.GetValue(seed), !parse.GetValue(noWorst), parse.GetValue(step));
             var (dataset, dir) = model.Dataset(parse, data, dataDir);
             var outDir = OutputFolder.Resolve(parse.GetValue(output), "shift");
             using var splits = DataLoading.Load(dataset, dir, trainLimit: 1, testLimit: parse.GetValue(testLimit));
             using var classifier = model.Load(parse, DataDefaults.Of(splits));
-            var sizes = FilterSizes(parse.GetValue(compare)!);
-            if (parse.GetValue(protocol) == "internal" && sizes.Count > 1)
-                throw new MyopiaException($"--protocol internal compares one BlurPool filter size, got {sizes.Count} ({string.Join(',', sizes)}): run it once per size");
             if (parse.GetValue(protocol) == "internal")
             {
                 var internalOptions = new InternalShiftOptions(parse.GetValue(maxShift) ?? Math.Max(1, Math.Min(splits.Test.Height, splits.Test.Width) / 4),
