@@ -46,7 +46,7 @@ public static class ShiftScatterCommand
             Console.Error.WriteLine($"results in {outDir}");
             if (parse.GetValue(json)) { JsonOutput.Print(result.Headline()); return 0; }
             string P(double v) => (100 * v).ToString("F1", CultureInfo.InvariantCulture);
-            var table = new Table().Title($"{result.Protocol}: {result.Metric} vs accuracy, {result.Points.Count} models")
+            var table = new Table().Title($"{result.Protocol}: {result.Metric} vs accuracy, {result.Points.Count} model{(result.Points.Count == 1 ? "" : "s")}")
                 .AddColumns("group", "n", "accuracy (%)", $"{result.Metric} (%)", "worst case (%)");
             foreach (var g in result.Groups)
                 table.AddRow(Markup.Escape(g.Label), g.Count.ToString(CultureInfo.InvariantCulture), $"{P(g.AccuracyMean)} ± {P(g.AccuracyStd)}",

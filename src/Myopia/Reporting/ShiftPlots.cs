@@ -154,13 +154,18 @@ public static class ShiftPlots
             path2.MarkerSize = 0;
             path2.LinePattern = LinePattern.Dashed;
         }
-        foreach (var m in pairs.OrderBy(m => m.Antialias))
+        // Copies first, the model as given last (on top); a copy that lands exactly on it (m = 1, the identity filter) shares its label.
+        var asGiven = pairs.FirstOrDefault(m => m.Antialias == 0);
+        bool Same(ShiftMeasurement a, ShiftMeasurement b) => a.Accuracy == b.Accuracy && a.Consistency == b.Consistency;
+        foreach (var m in pairs.OrderBy(m => m.Antialias == 0 ? 1 : 0).ThenBy(m => m.Antialias))
         {
             bool baseline = m.Antialias == 0;
             var marker = plot.Add.Marker(100 * m.Accuracy, 100 * (m.Consistency ?? double.NaN), baseline ? MarkerShape.FilledDiamond : MarkerShape.FilledCircle,
                 baseline ? 16 : 11, baseline ? Colors.Black : PlotFile.Series(0));
             marker.LegendText = (baseline ? "as given: " : $"BlurPool m={m.Antialias} surgery: ") + Legend(m);
-            var label = plot.Add.Text(baseline ? "as given" : $"m={m.Antialias}", 100 * m.Accuracy, 100 * (m.Consistency ?? double.NaN));
+            if (!baseline && asGiven is not null && Same(m, asGiven)) continue;
+            var twins = baseline ? pairs.Where(c => c.Antialias > 0 && Same(c, m)).Select(c => $"m={c.Antialias}").ToList() : [];
+            var label = plot.Add.Text(baseline ? "as given" + string.Concat(twins.Select(t => $" = {t}")) : $"m={m.Antialias}", 100 * m.Accuracy, 100 * (m.Consistency ?? double.NaN));
             label.LabelFontSize = 13;
             label.LabelBold = baseline;
             label.LabelAlignment = Alignment.LowerLeft;
@@ -171,8 +176,8 @@ public static class ShiftPlots
         plot.Title($"Consistency vs accuracy: {title}");
         plot.XLabel("accuracy on the first view of each pair (%)");
         plot.YLabel("consistency (%)");
-        plot.ShowLegend(Alignment.LowerRight);
-        PlotFile.Save(plot, path, PlotFile.Width, 640);
+        plot.ShowLegend(Edge.Right);
+        PlotFile.Save(plot, path, 1350, 640);
     }
 
     /// <summary>
@@ -194,6 +199,8 @@ public static class ShiftPlots
         {
             var members = families[f].OrderBy(g => g.Antialias).ToList();
             var color = PlotFile.Series(f);
+            // The plain family (plain subsampling, no translation padding) is the reference: its model without BlurPool is black.
+            bool plainFamily = families[f].Key.Downsampling != "aps" && (families[f].Key.Pad ?? 0) == 0;
             if (members.Count > 1)
             {
                 var line = plot.Add.Scatter(members.Select(g => 100 * g.AccuracyMean).ToArray(), members.Select(g => Y(g.MetricMean)).ToArray(), color);
@@ -204,16 +211,18 @@ public static class ShiftPlots
             foreach (var g in members)
             {
                 double x = 100 * g.AccuracyMean, y = Y(g.MetricMean), dx = 100 * g.AccuracyStd, dy = 100 * g.MetricStd;
-                var barColor = g.Antialias == 0 ? Colors.Black : color;
-                if (dx > 0) Bar(x - dx, y, x + dx, y, barColor, horizontal: true);
-                if (dy > 0) Bar(x, y - dy, x, y + dy, barColor, horizontal: false);
-                var marker = plot.Add.Marker(x, y, g.Antialias == 0 ? MarkerShape.FilledDiamond : MarkerShape.FilledCircle, g.Antialias == 0 ? 15 : 11,
-                    g.Antialias == 0 ? Colors.Black : color);
+                bool reference = plainFamily && g.Antialias == 0;
+                var pointColor = reference ? Colors.Black : color;
+                if (dx > 0) Bar(x - dx, y, x + dx, y, pointColor, horizontal: true);
+                if (dy > 0) Bar(x, y - dy, x, y + dy, pointColor, horizontal: false);
+                var shape = g.Antialias > 0 ? MarkerShape.FilledCircle : reference ? MarkerShape.FilledDiamond : MarkerShape.FilledSquare;
+                var marker = plot.Add.Marker(x, y, shape, g.Antialias == 0 ? 15 : 11, pointColor);
                 marker.LegendText = string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"{g.Label} (n={g.Count}): {(consistency ? "consistency" : "P(change)")} {y:F1} ± {dy:F1}%, accuracy {x:F1} ± {dx:F1}%");
                 var text = plot.Add.Text(g.Label, x, y);
                 text.LabelFontSize = 13;
                 text.LabelBold = g.Antialias == 0;
+                text.LabelFontColor = pointColor;
                 text.LabelAlignment = Alignment.LowerLeft;
                 text.OffsetX = 7;
                 text.OffsetY = -5;
@@ -225,8 +234,8 @@ public static class ShiftPlots
         plot.Title($"{(consistency ? "Consistency" : "P(top-1 change)")} vs accuracy over trained models: {title}");
         plot.XLabel("accuracy (%), mean ± std over seeds");
         plot.YLabel(consistency ? "consistency (%), mean ± std" : "P(top-1 change) (%), mean ± std");
-        plot.ShowLegend(consistency ? Alignment.LowerRight : Alignment.UpperRight);
-        PlotFile.Save(plot, path, PlotFile.Width, 640);
+        plot.ShowLegend(Edge.Right);
+        PlotFile.Save(plot, path, 1350, 640);
 
         double Y(double v) => 100 * v;
         void Bar(double x1, double y1, double x2, double y2, Color c, bool horizontal)
@@ -245,7 +254,7 @@ public static class ShiftPlots
         }
     }
 
-    /// <summary>Limits around the points and their bars with a margin (labels sit up and right of the points), kept within [0, 100].</summary>
+    /// <summary>Limits around the points and their bars with a margin (labels sit up and right of the points), so points at 0 or 100% stay visible.</summary>
     private static void FitAxes(Plot plot, IReadOnlyList<double> xs, IReadOnlyList<double> ys, IReadOnlyList<double> xErr, IReadOnlyList<double> yErr)
     {
         double E(IReadOnlyList<double> e, int i) => i < e.Count ? e[i] : 0;
@@ -254,7 +263,7 @@ public static class ShiftPlots
         double x0 = ok.Min(i => xs[i] - E(xErr, i)), x1 = ok.Max(i => xs[i] + E(xErr, i));
         double y0 = ok.Min(i => ys[i] - E(yErr, i)), y1 = ok.Max(i => ys[i] + E(yErr, i));
         double mx = Math.Max(1.5, 0.12 * (x1 - x0)), my = Math.Max(1.5, 0.12 * (y1 - y0));
-        plot.Axes.SetLimits(Math.Max(0, x0 - mx), Math.Min(100, x1 + 2.5 * mx), Math.Max(0, y0 - my), Math.Min(100, y1 + 2 * my));
+        plot.Axes.SetLimits(x0 - mx, x1 + 2.5 * mx, y0 - my, y1 + 2 * my);
     }
 }
 

@@ -71,7 +71,7 @@ public static class ShiftScatterWriter
         JsonOutput.WriteFile(Path.Combine(outDir, "scatter.json"), new { headline = result.Headline(), result });
         var png = Path.Combine(outDir, "shift-scatter.png");
         long images = result.Points.Select(p => p.Images).Distinct().Count() == 1 ? result.Points[0].Images : 0;
-        ShiftPlots.Scatter(result, $"{result.Protocol}, {result.Points.Count} models" + (images > 0 ? $", {images} images" : ""), png);
+        ShiftPlots.Scatter(result, $"{result.Protocol}, {result.Points.Count} model{(result.Points.Count == 1 ? "" : "s")}" + (images > 0 ? $", {images} images" : ""), png);
         return png;
     }
 }
