@@ -208,7 +208,10 @@ public static class ShiftPlots
                 line.MarkerSize = 0;
                 line.LinePattern = LinePattern.Dotted;
             }
-            foreach (var g in members)
+            // Filter sizes first, the family's model without BlurPool last (on top); a group landing exactly on it (m = 1) shares its label.
+            var reference0 = members.FirstOrDefault(g => g.Antialias == 0);
+            bool Same(ShiftScatterGroup a, ShiftScatterGroup b) => a.AccuracyMean == b.AccuracyMean && a.MetricMean == b.MetricMean;
+            foreach (var g in members.OrderBy(g => g.Antialias == 0 ? 1 : 0).ThenBy(g => g.Antialias))
             {
                 double x = 100 * g.AccuracyMean, y = Y(g.MetricMean), dx = 100 * g.AccuracyStd, dy = 100 * g.MetricStd;
                 bool reference = plainFamily && g.Antialias == 0;
@@ -217,16 +220,21 @@ public static class ShiftPlots
                 if (dy > 0) Bar(x, y - dy, x, y + dy, pointColor, horizontal: false);
                 var shape = g.Antialias > 0 ? MarkerShape.FilledCircle : reference ? MarkerShape.FilledDiamond : MarkerShape.FilledSquare;
                 var marker = plot.Add.Marker(x, y, shape, g.Antialias == 0 ? 15 : 11, pointColor);
-                marker.LegendText = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"{g.Label} (n={g.Count}): {(consistency ? "consistency" : "P(change)")} {y:F1} ± {dy:F1}%, accuracy {x:F1} ± {dx:F1}%");
-                var text = plot.Add.Text(g.Label, x, y);
+                var inv = System.Globalization.CultureInfo.InvariantCulture;
+                string what = consistency ? "consistency" : "P(change)";
+                marker.LegendText = g.Count > 1
+                    ? string.Create(inv, $"{g.Label} (n={g.Count}): {what} {y:F1} ± {dy:F1}%, accuracy {x:F1} ± {dx:F1}%")
+                    : string.Create(inv, $"{g.Label} (n=1): {what} {y:F1}%, accuracy {x:F1}%");
+                xs.Add(x); ys.Add(y); xe.Add(dx); ye.Add(dy);
+                if (g.Antialias > 0 && reference0 is not null && Same(g, reference0)) continue;
+                var twins = g.Antialias == 0 ? members.Where(o => o.Antialias > 0 && Same(o, g)).Select(o => $"m={o.Antialias}").ToList() : [];
+                var text = plot.Add.Text(g.Label + string.Concat(twins.Select(t => $" = {t}")), x, y);
                 text.LabelFontSize = 13;
                 text.LabelBold = g.Antialias == 0;
                 text.LabelFontColor = pointColor;
                 text.LabelAlignment = Alignment.LowerLeft;
                 text.OffsetX = 7;
                 text.OffsetY = -5;
-                xs.Add(x); ys.Add(y); xe.Add(dx); ye.Add(dy);
             }
         }
         FitAxes(plot, xs, ys, xe, ye);
