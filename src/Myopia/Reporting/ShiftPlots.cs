@@ -193,6 +193,7 @@ public static class ShiftPlots
         var ys = new List<double>();
         var xe = new List<double>();
         var ye = new List<double>();
+        var bars = new List<(double X1, double Y1, double X2, double Y2, Color Color, bool Horizontal)>();
         // Groups that differ only in filter size share a colour and a dashed path in filter order.
         var families = result.Groups.GroupBy(g => (g.Architecture, g.Downsampling, g.Pad, g.PadMode)).ToList();
         for (int f = 0; f < families.Count; f++)
@@ -238,7 +239,18 @@ public static class ShiftPlots
             }
         }
         FitAxes(plot, xs, ys, xe, ye);
-        int n = result.Points.Count;
+        // Caps: short perpendicular ticks, 1.2% of the other axis's span, drawn once the limits are known.
+        var limits = plot.Axes.GetLimits();
+        foreach (var (x1, y1, x2, y2, c, horizontal) in bars)
+        {
+            double cap = 0.012 * (horizontal ? limits.Top - limits.Bottom : limits.Right - limits.Left);
+            foreach (var (cx, cy) in new[] { (x1, y1), (x2, y2) })
+            {
+                var t = horizontal ? plot.Add.Line(cx, cy - cap, cx, cy + cap) : plot.Add.Line(cx - cap, cy, cx + cap, cy);
+                t.LineColor = c;
+                t.LineWidth = 1.5f;
+            }
+        }
         plot.Title($"{(consistency ? "Consistency" : "P(top-1 change)")} vs accuracy over trained models: {title}");
         plot.XLabel("accuracy (%), mean ± std over seeds");
         plot.YLabel(consistency ? "consistency (%), mean ± std" : "P(top-1 change) (%), mean ± std");
@@ -251,14 +263,7 @@ public static class ShiftPlots
             var l = plot.Add.Line(x1, y1, x2, y2);
             l.LineColor = c;
             l.LineWidth = 1.5f;
-            // Caps: short perpendicular ticks (in data units, a fraction of the span drawn later is unknown: use the bar's own length).
-            double cap = Math.Max(Math.Abs(x2 - x1), Math.Abs(y2 - y1)) * 0.08;
-            foreach (var (cx, cy) in new[] { (x1, y1), (x2, y2) })
-            {
-                var t = horizontal ? plot.Add.Line(cx, cy - cap, cx, cy + cap) : plot.Add.Line(cx - cap, cy, cx + cap, cy);
-                t.LineColor = c;
-                t.LineWidth = 1.5f;
-            }
+            bars.Add((x1, y1, x2, y2, c, horizontal));
         }
     }
 
