@@ -33,15 +33,16 @@ public static class ShiftCommand
         var step = new Option<double>("--step") { Description = "diagonal: step of the walk in pixels; below 1, sub-pixel bilinear shifts (zero boundary unless --boundary circular)", DefaultValueFactory = _ => 1.0 };
         var pairs = new Option<int>("--pairs") { Description = "random offset pairs per image (zhang, zhang-circular, cifar-circular)", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var noWorst = new Option<bool>("--no-worst-case") { Description = "skip the worst case over every offset of the range (consistency protocols)" };
-        var compare = new Option<int>("--compare-antialias")
+        var compare = new Option<string>("--compare-antialias")
         {
-            Description = "also measure the same weights with BlurPool of this filter size (1-7) before every subsampling (Zhang 2019), on the same views; 0: no",
-            DefaultValueFactory = _ => 0,
+            Description = "also measure the same weights with BlurPool of these filter sizes (1-7, comma-separated, e.g. 1,2,3,4,5,6,7) before every subsampling " +
+                          "(Zhang 2019), each a surgery copy measured on the same views; 0: no",
+            DefaultValueFactory = _ => "0",
         };
         compare.Validators.Add(r =>
         {
-            if (OptionRules.Value<int>(r) is var m && m is < 0 or > Models.ModelOptions.MaxFilterSize)
-                r.AddError($"--compare-antialias must be 0 or a filter size 1..{Models.ModelOptions.MaxFilterSize}, got {m}");
+            try { FilterSizes(OptionRules.Value<string>(r) ?? "0"); }
+            catch (MyopiaException e) { r.AddError(e.Message); }
         });
         var seed = new Option<int>("--seed") { Description = "seed of random crops and offsets (per image, independent of batching)", DefaultValueFactory = _ => 0 };
         var batch = new Option<int>("--batch") { Description = "images (views) per forward pass", DefaultValueFactory = _ => 512 }.AtLeast(1);
@@ -58,6 +59,9 @@ public static class ShiftCommand
         command.SetAction(parse =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
+            var sizes = FilterSizes(parse.GetValue(compare)!);
+            if (parse.GetValue(protocol) == "internal" && sizes.Count > 1)
+                throw new MyopiaException($"--protocol internal compares one BlurPool filter size, got {sizes.Count} ({string.Join(',', sizes)}): run it once per size");
             var settings = new ShiftSettings(parse.GetValue(scale), parse.GetValue(embed), parse.GetValue(maxShift), Backgrounds.Parse(parse.GetValue(background)!),
                 parse.GetValue(boundary) is { } b ? ShiftBoundaries.Parse(b) : null, parse.GetValue(pairs), parse.GetValue(seed), !parse.GetValue(noWorst), parse.GetValue(step));
             var (dataset, dir) = model.Dataset(parse, data, dataDir);
@@ -67,7 +71,7 @@ public static class ShiftCommand
             if (parse.GetValue(protocol) == "internal")
             {
                 var internalOptions = new InternalShiftOptions(parse.GetValue(maxShift) ?? Math.Max(1, Math.Min(splits.Test.Height, splits.Test.Width) / 4),
-                    parse.GetValue(compare), Math.Max(1, parse.GetValue(batch) / 8));
+                    sizes.Count == 1 ? sizes[0] : 0, Math.Max(1, parse.GetValue(batch) / 8));
                 var distances = ProgressDisplay.Analysis((progress, cancel) => new InternalShiftDistance(classifier, internalOptions).Run(splits.Test, progress, cancel));
                 var maps = InternalShiftWriter.Write(distances, classifier, outDir);
                 Console.Error.WriteLine($"results in {outDir} ({maps.Count} figures)");
@@ -80,7 +84,7 @@ public static class ShiftCommand
                 AnsiConsole.Write(layerTable);
                 return 0;
             }
-            var options = new ShiftOptions(parse.GetValue(protocol)!, settings, parse.GetValue(compare), parse.GetValue(batch));
+            var options = new ShiftOptions(parse.GetValue(protocol)!, settings, sizes, parse.GetValue(batch));
             var result = ProgressDisplay.Analysis((progress, cancel) => new ShiftSensitivity(classifier, options).Run(splits.Test, progress, cancel));
             var figures = ShiftWriter.Write(result, classifier, outDir);
             Console.Error.WriteLine($"results in {outDir} ({figures.Count} figures)");
@@ -95,6 +99,20 @@ public static class ShiftCommand
             AnsiConsole.Write(table);
             return 0;
         });
+        command.Subcommands.Add(ShiftScatterCommand.Create());
         return command;
+    }
+
+    /// <summary>"1,2,3" to [1, 2, 3]; "0" (or 0 anywhere) to nothing; repeats dropped; each must be 0..7.</summary>
+    public static IReadOnlyList<int> FilterSizes(string text)
+    {
+        var sizes = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int m) || m < 0 || m > Models.ModelOptions.MaxFilterSize)
+                throw new MyopiaException($"--compare-antialias takes 0 or filter sizes 1..{Models.ModelOptions.MaxFilterSize}, comma-separated; got '{part}' in '{text}'");
+            if (m > 0 && !sizes.Contains(m)) sizes.Add(m);
+        }
+        return sizes;
     }
 }

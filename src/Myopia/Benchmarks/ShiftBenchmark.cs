@@ -123,7 +123,7 @@ public sealed class ShiftBenchmark(ShiftBenchOptions options, ShiftPeer? peer)
     /// <summary>One timed run of <see cref="ShiftSensitivity"/> with <paramref name="batch"/> views per forward pass.</summary>
     private (long Pairs, double Seconds, double PChange, double Mac) Measure(Classifier classifier, ImageDataset data, int batch)
     {
-        var sensitivity = new ShiftSensitivity(classifier, new ShiftOptions(options.Protocol, options.Settings, 0, batch));
+        var sensitivity = new ShiftSensitivity(classifier, new ShiftOptions(options.Protocol, options.Settings, null, batch));
         var clock = Stopwatch.StartNew();
         var result = sensitivity.Run(data);
         double seconds = clock.Elapsed.TotalSeconds;

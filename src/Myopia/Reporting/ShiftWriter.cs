@@ -42,10 +42,36 @@ public static class ShiftWriter
         JsonOutput.WriteFile(Path.Combine(outDir, "shift.json"), new
         {
             model = classifier.Card.Source, architecture = classifier.Card.Architecture, compute = classifier.ComputeSummary,
-            headline = result.Headline(), result,
+            model_facts = ShiftModelFacts.Of(classifier.Card), headline = result.Headline(), result,
         });
         return ShiftPlots.Write(result, $"{classifier.Label}, {result.Protocol} ({result.Images} images)", outDir);
     }
 
     private static string Quote(string s) => s.Contains(',') || s.Contains('"') ? $"\"{s.Replace("\"", "\"\"")}\"" : s;
+}
+
+/// <summary>
+/// Writes <c>myopia shift scatter</c>: <c>scatter.csv</c> (one row per group: counts, means, standard
+/// deviations), <c>scatter.json</c> (headline, groups and every model's point) and <c>shift-scatter.png</c>.
+/// </summary>
+public static class ShiftScatterWriter
+{
+    public static string Write(ShiftScatterResult result, string outDir)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string F(double v) => double.IsNaN(v) ? "" : v.ToString("G6", inv);
+        string N(double? v) => v is { } x ? F(x) : "";
+        string metric = result.Metric;
+        var csv = new StringBuilder($"group,label,architecture,antialias,downsampling,pad,pad_mode,n,seeds,accuracy_mean,accuracy_std,{metric}_mean,{metric}_std,worst_case_mean,worst_case_std\n");
+        foreach (var g in result.Groups)
+            csv.Append(string.Join(',', g.Key, g.Label, g.Architecture, g.Antialias, g.Downsampling, g.Pad?.ToString(inv) ?? "", g.PadMode ?? "", g.Count,
+                string.Join(' ', g.Seeds.Select(s => s?.ToString(inv) ?? "?")), F(g.AccuracyMean), F(g.AccuracyStd), F(g.MetricMean), F(g.MetricStd),
+                N(g.WorstCaseMean), N(g.WorstCaseStd))).Append('\n');
+        AtomicFile.WriteAllText(Path.Combine(outDir, "scatter.csv"), csv.ToString());
+        JsonOutput.WriteFile(Path.Combine(outDir, "scatter.json"), new { headline = result.Headline(), result });
+        var png = Path.Combine(outDir, "shift-scatter.png");
+        long images = result.Points.Select(p => p.Images).Distinct().Count() == 1 ? result.Points[0].Images : 0;
+        ShiftPlots.Scatter(result, $"{result.Protocol}, {result.Points.Count} model{(result.Points.Count == 1 ? "" : "s")}" + (images > 0 ? $", {images} images" : ""), png);
+        return png;
+    }
 }

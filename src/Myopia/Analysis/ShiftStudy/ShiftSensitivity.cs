@@ -6,10 +6,14 @@ namespace Myopia.Analysis.ShiftStudy;
 
 /// <param name="Protocol">A preset of <see cref="ShiftProtocols"/>, adapted to the data's image side.</param>
 /// <param name="Settings">Changes to the preset's defaults.</param>
-/// <param name="Antialias">0: the model only; m in 1..7: also its BlurPool-m copy with the same weights
-/// (<see cref="ClassifierSurgery.Antialias"/>), measured on exactly the same views.</param>
+/// <param name="Antialias">Empty (or null): the model only; filter sizes m in 1..7: also its BlurPool-m copy for each m
+/// (<see cref="ClassifierSurgery.Antialias"/>, the same weights), each measured on exactly the same views.</param>
 /// <param name="Batch">Views per forward pass; bounds memory.</param>
-public sealed record ShiftOptions(string Protocol, ShiftSettings? Settings = null, int Antialias = 0, int Batch = 512);
+public sealed record ShiftOptions(string Protocol, ShiftSettings? Settings = null, IReadOnlyList<int>? Antialias = null, int Batch = 512)
+{
+    /// <summary>The filter sizes to compare, in the order given, zeros and repeats dropped.</summary>
+    public IReadOnlyList<int> FilterSizes => (Antialias ?? []).Where(m => m != 0).Distinct().ToList();
+}
 
 /// <summary>
 /// How much 1-pixel shifts and rescalings change a network's output (Azulay & Weiss 2019; Zhang 2019):
@@ -24,17 +28,18 @@ public sealed class ShiftSensitivity(Classifier classifier, ShiftOptions options
     public ShiftResult Run(ImageDataset data, IProgress<AnalysisProgress>? progress = null, CancellationToken cancellation = default)
     {
         if (options.Batch < 1) throw new MyopiaException($"batch must be at least 1, got {options.Batch}");
-        if (options.Antialias is < 0 or > Models.ModelOptions.MaxFilterSize)
-            throw new MyopiaException($"--antialias must be 0 (off) or a BlurPool filter size 1..{Models.ModelOptions.MaxFilterSize}, got {options.Antialias}");
+        foreach (var m in options.Antialias ?? [])
+            if (m is < 0 or > Models.ModelOptions.MaxFilterSize)
+                throw new MyopiaException($"--compare-antialias takes 0 (off) or BlurPool filter sizes 1..{Models.ModelOptions.MaxFilterSize}, got {m}");
         Evaluation.FullImageEvaluator.CheckClasses(classifier, data);
         var meanPixel = classifier.Preprocessing.Normalization.Mean.Select(m => m * 255f).ToArray();
         var protocol = ShiftProtocols.Create(options.Protocol, Math.Min(data.Height, data.Width), meanPixel, options.Settings);
         var measurements = new List<ShiftMeasurement>();
         Measure(classifier, "baseline", 0, protocol, data, measurements, progress, cancellation);
-        if (options.Antialias > 0)
+        foreach (var m in options.FilterSizes)
         {
-            using var antialiased = ClassifierSurgery.Antialias(classifier, options.Antialias);
-            Measure(antialiased, $"antialias-{options.Antialias}", options.Antialias, protocol, data, measurements, progress, cancellation);
+            using var antialiased = ClassifierSurgery.Antialias(classifier, m);
+            Measure(antialiased, $"antialias-{m}", m, protocol, data, measurements, progress, cancellation);
         }
         return new ShiftResult(protocol.Name, protocol.Description, (int)data.Count, measurements);
     }

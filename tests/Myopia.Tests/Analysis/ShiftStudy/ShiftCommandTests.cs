@@ -47,6 +47,50 @@ public sealed class ShiftCommandTests : IDisposable
         Assert.DoesNotContain("   at ", o.Stderr);
     }
 
+    [Fact]
+    public void AListOfFilterSizesGivesOneSurgeryCopyEachAndZhangsPlot()
+    {
+        var outDir = Path.Combine(dir, "list");
+        var o = CliProcess.Run("shift", "--model", "vggsmall", "--data", "synthetic", "--test-limit", "4", "--protocol", "zhang-circular", "--max-shift", "2",
+            "--compare-antialias", "1,2,5", "--threads", "1", "--out", outDir, "--json");
+        Assert.True(o.ExitCode == 0, o.Stderr);
+        using var json = JsonDocument.Parse(o.Stdout);
+        foreach (var key in new[] { "consistency", "aa1_consistency", "aa2_consistency", "aa5_consistency", "aa5_worst_case" })
+            Assert.InRange(json.RootElement.GetProperty(key).GetDouble(), 0, 1);
+        Assert.Equal(1 + 4 * 2, File.ReadAllLines(Path.Combine(outDir, "shift.csv")).Length);
+        Assert.True(new FileInfo(Path.Combine(outDir, "shift-consistency.png")).Length > 1000);
+        using var full = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "shift.json")));
+        var facts = full.RootElement.GetProperty("model_facts");
+        Assert.Equal("vggsmall", facts.GetProperty("architecture").GetString());
+        Assert.Equal(0, facts.GetProperty("antialias").GetInt32());
+        Assert.Equal("subsample", facts.GetProperty("downsampling").GetString());
+    }
+
+    [Theory]
+    [InlineData("internal", "1,3", "--protocol internal compares one BlurPool filter size")]
+    [InlineData("zhang-circular", "1,9", "filter sizes 1..7")]
+    [InlineData("zhang-circular", "2,x", "'x'")]
+    public void BadFilterSizeListsAreOneErrorLine(string protocol, string sizes, string expected)
+    {
+        var o = CliProcess.Run("shift", "--model", "vggsmall", "--data", "synthetic", "--test-limit", "2", "--protocol", protocol,
+            "--compare-antialias", sizes, "--out", Path.Combine(dir, "bad-list"));
+        Assert.Equal(2, o.ExitCode);
+        var errors = o.Stderr.Split('\n').Where(l => l.StartsWith("error:")).ToList();
+        Assert.Single(errors);
+        Assert.Contains(expected, errors[0]);
+        Assert.DoesNotContain("   at ", o.Stderr);
+    }
+
+    [Fact]
+    public void InternalStillTakesOneFilterSize()
+    {
+        var o = CliProcess.Run("shift", "--model", "vggsmall", "--data", "synthetic", "--test-limit", "2", "--protocol", "internal", "--max-shift", "2",
+            "--compare-antialias", "3", "--threads", "1", "--out", Path.Combine(dir, "internal"), "--json");
+        Assert.True(o.ExitCode == 0, o.Stderr);
+        using var json = JsonDocument.Parse(o.Stdout);
+        Assert.True(json.RootElement.TryGetProperty("aa3_mean_distance", out _));
+    }
+
     [PyTorchFact]
     public void ConsistencyOfAPyTorchStateDictEndToEnd()
     {
