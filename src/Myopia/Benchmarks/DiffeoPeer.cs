@@ -76,11 +76,7 @@ public sealed class DiffeoPeer(string script, string python = PytorchPeer.System
     public string? CannotRun()
     {
         if (!File.Exists(script)) return $"PyTorch diffeo peer script not found: {script}";
-        var (exit, _, errors) = Execute(["-c", "import torch"]);
-        if (exit is null) return $"{python} not found; the PyTorch peer needs python3-torch (apt-get install python3-torch)";
-        if (exit != 0)
-            return $"{python} -c \"import torch\" failed ({LastLine(errors) ?? $"exit code {exit}"}): apt-get install python3-torch";
-        return null;
+        return PeerScript.CannotImportTorch(python);
     }
 
     /// <summary>Why the peer cannot run the D/G/R pass of <paramref name="model"/> (one line), or null when it can.</summary>
@@ -119,54 +115,8 @@ public sealed class DiffeoPeer(string script, string python = PytorchPeer.System
         return Run(arguments);
     }
 
-    private DiffeoPeerResult Run(IEnumerable<string> arguments)
-    {
-        var (exit, stdout, errors) = Execute(arguments.Prepend(script));
-        if (exit is null) throw new PeerUnavailableException($"{python} not found; the PyTorch peer needs python3-torch (apt-get install python3-torch)");
-        if (errors.Contains("No module named 'torch'"))
-            throw new PeerUnavailableException($"python3-torch is missing ({python} cannot import torch): apt-get install python3-torch");
-        var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
-        if (exit != 0 || line is null || !line.StartsWith('{'))
-            throw new PeerUnavailableException($"the PyTorch diffeo peer failed: {LastLine(errors) ?? $"exit code {exit}"}");
-        return Parse(line);
-    }
+    private DiffeoPeerResult Run(IEnumerable<string> arguments) => PeerScript.Run<DiffeoPeerResult>(python, script, arguments, "diffeo");
 
     /// <summary>Reads the peer's JSON line.</summary>
-    public static DiffeoPeerResult Parse(string line)
-    {
-        try
-        {
-            return JsonOutput.Deserialize<DiffeoPeerResult>(line);
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new PeerUnavailableException($"the PyTorch diffeo peer printed an unreadable line: {e.Message}");
-        }
-    }
-
-    private (int? Exit, string Stdout, string Stderr) Execute(IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        Process? process;
-        try
-        {
-            process = Process.Start(start);
-        }
-        catch (Win32Exception)
-        {
-            return (null, "", "");
-        }
-        if (process is null) return (null, "", "");
-        using (process)
-        {
-            var stderr = process.StandardError.ReadToEndAsync();
-            var stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, stdout, stderr.Result);
-        }
-    }
-
-    private static string? LastLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+    public static DiffeoPeerResult Parse(string line) => PeerScript.Parse<DiffeoPeerResult>(line, "diffeo");
 }

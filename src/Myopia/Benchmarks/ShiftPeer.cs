@@ -72,11 +72,7 @@ public sealed class ShiftPeer(string script, string python = PytorchPeer.SystemP
         if (!File.Exists(script)) return $"PyTorch shift peer script not found: {script}";
         if (!model.Equals("vggsmall", StringComparison.OrdinalIgnoreCase) && (reference is null || !File.Exists(reference)))
             return $"{model} comes from ../{PytorchPeer.ScriptRelativePath}, which was not found";
-        var (exit, _, errors) = Execute(["-c", "import torch"]);
-        if (exit is null) return $"{python} not found; the PyTorch peer needs python3-torch (apt-get install python3-torch)";
-        if (exit != 0)
-            return $"{python} -c \"import torch\" failed ({LastLine(errors) ?? $"exit code {exit}"}): apt-get install python3-torch";
-        return null;
+        return PeerScript.CannotImportTorch(python);
     }
 
     /// <summary>One timed run; throws <see cref="PeerUnavailableException"/> when the peer fails.</summary>
@@ -84,7 +80,7 @@ public sealed class ShiftPeer(string script, string python = PytorchPeer.SystemP
     {
         var arguments = new List<string>
         {
-            script, "--model", model.ToLowerInvariant(), "--tile", $"{tile}", "--embed", $"{embed}", "--images", $"{images}",
+            "--model", model.ToLowerInvariant(), "--tile", $"{tile}", "--embed", $"{embed}", "--images", $"{images}",
             "--batch", $"{batch}", "--threads", $"{threads}", "--classes", $"{classes}", "--seed", $"{seed}",
         };
         if (reference is not null) arguments.AddRange(["--reference", reference]);
@@ -92,52 +88,9 @@ public sealed class ShiftPeer(string script, string python = PytorchPeer.SystemP
         arguments.AddRange(mean.Select(m => m.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
         arguments.Add("--std");
         arguments.AddRange(std.Select(s => s.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
-        var (exit, stdout, errors) = Execute(arguments);
-        if (exit is null) throw new PeerUnavailableException($"{python} not found; the PyTorch peer needs python3-torch (apt-get install python3-torch)");
-        if (errors.Contains("No module named 'torch'"))
-            throw new PeerUnavailableException($"python3-torch is missing ({python} cannot import torch): apt-get install python3-torch");
-        var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
-        if (exit != 0 || line is null || !line.StartsWith('{'))
-            throw new PeerUnavailableException($"the PyTorch shift peer failed: {LastLine(errors) ?? $"exit code {exit}"}");
-        return Parse(line);
+        return PeerScript.Run<ShiftPeerResult>(python, script, arguments, "shift");
     }
 
     /// <summary>Reads the peer's JSON line.</summary>
-    public static ShiftPeerResult Parse(string line)
-    {
-        try
-        {
-            return JsonOutput.Deserialize<ShiftPeerResult>(line);
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new PeerUnavailableException($"the PyTorch shift peer printed an unreadable line: {e.Message}");
-        }
-    }
-
-    private (int? Exit, string Stdout, string Stderr) Execute(IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        Process? process;
-        try
-        {
-            process = Process.Start(start);
-        }
-        catch (Win32Exception)
-        {
-            return (null, "", "");
-        }
-        if (process is null) return (null, "", "");
-        using (process)
-        {
-            var stderr = process.StandardError.ReadToEndAsync();
-            var stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, stdout, stderr.Result);
-        }
-    }
-
-    private static string? LastLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
+    public static ShiftPeerResult Parse(string line) => PeerScript.Parse<ShiftPeerResult>(line, "shift");
 }

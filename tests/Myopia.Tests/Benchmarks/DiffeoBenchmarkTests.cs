@@ -164,7 +164,7 @@ public sealed class DiffeoBenchmarkTests : IDisposable
         var md = File.ReadAllText(Path.Combine(outDir, "bench-diffeo.md"));
         Assert.Contains("| deformed images/s |", md);
         Assert.Contains("| D/G/R pass, seconds |", md);
-        Assert.Empty(Directory.GetFiles(outDir).Where(f => !f.EndsWith("bench-diffeo.json") && !f.EndsWith("bench-diffeo.md")));
+        Assert.DoesNotContain(Directory.GetFiles(outDir), f => !f.EndsWith("bench-diffeo.json") && !f.EndsWith("bench-diffeo.md"));
     }
 
     /// <summary>--float32 runs Myopia's layer-wise pass in float32 (NodeSensitivities once read a float32 maximum as a double and threw).</summary>

@@ -227,7 +227,7 @@ public sealed class ShiftBenchmarkTests : IDisposable
         Assert.Contains("load", report.RootElement.GetProperty("load").GetString());
         var md = File.ReadAllText(Path.Combine(outDir, "bench-shift.md"));
         Assert.Contains("| vggsmall | 2 x 8 |", md);
-        Assert.Empty(Directory.GetFiles(outDir).Where(f => !f.EndsWith("bench-shift.json") && !f.EndsWith("bench-shift.md")));
+        Assert.DoesNotContain(Directory.GetFiles(outDir), f => !f.EndsWith("bench-shift.json") && !f.EndsWith("bench-shift.md"));
     }
 
     [Theory]
