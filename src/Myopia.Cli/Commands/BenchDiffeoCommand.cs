@@ -67,13 +67,13 @@ public static class BenchDiffeoCommand
             }
             if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is null)
                 Console.Error.WriteLine("note: OMP_WAIT_POLICY is not set; on a shared machine set OMP_WAIT_POLICY=PASSIVE for stable figures (both peers inherit it)");
-            string load = Load();
+            string load = SystemLoad.Describe();
             var parts = new List<string>();
             if (options.Generator) parts.Add($"{options.Images} random {options.Tile}x{options.Tile} float64 images deformed");
             if (options.Pass) parts.Add($"{name}, {options.Probes} probes per layer-wise D/G/R pass in {(options.Float64 ? "float64" : "float32")}");
             Console.Error.WriteLine($"== {string.Join("; ", parts)}");
             var result = new DiffeoBenchmark(options, peer) { Progress = line => Console.Error.WriteLine(line) }.Run();
-            load = $"{load} before, {Load()} after";
+            load = $"{load} before, {SystemLoad.Describe()} after";
             var report = new DiffeoBenchReport(result, Myopia.Devices.CpuFeatures.ModelName, Myopia.Devices.DeviceChoice.BackendPackage, load);
             if (outDir is not null)
             {
@@ -97,19 +97,6 @@ public static class BenchDiffeoCommand
         return command;
     }
 
-    /// <summary>The 1-, 5- and 15-minute load averages, as uptime prints them.</summary>
-    private static string Load()
-    {
-        try
-        {
-            var parts = File.ReadAllText("/proc/loadavg").Split(' ');
-            return $"load {parts[0]}, {parts[1]}, {parts[2]}";
-        }
-        catch (IOException)
-        {
-            return "load unknown";
-        }
-    }
 
     private static string F(double? v, string format = "F1") => v is { } x && double.IsFinite(x) ? x.ToString(format, CultureInfo.InvariantCulture) : "-";
     private static string X(double? v) => v is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) + "x" : "-";

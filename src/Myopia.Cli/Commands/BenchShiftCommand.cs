@@ -75,14 +75,14 @@ public static class BenchShiftCommand
             }
             if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is null)
                 Console.Error.WriteLine("note: OMP_WAIT_POLICY is not set; on a shared machine set OMP_WAIT_POLICY=PASSIVE for stable figures (both peers inherit it)");
-            string load = Load();
+            string load = SystemLoad.Describe();
             var results = new List<ShiftBenchResult>();
             foreach (var c in cases)
             {
                 Console.Error.WriteLine($"== {c.Model}, {c.Protocol}, {c.Images} random {c.Tile}x{c.Tile} images");
                 results.Add(new ShiftBenchmark(c, peer) { Progress = line => Console.Error.WriteLine(line) }.Run());
             }
-            load = $"{load} before, {Load()} after";
+            load = $"{load} before, {SystemLoad.Describe()} after";
             var report = new ShiftBenchReport(results, Myopia.Devices.CpuFeatures.ModelName, Myopia.Devices.DeviceChoice.BackendPackage, load);
             if (outDir is not null)
             {
@@ -104,19 +104,6 @@ public static class BenchShiftCommand
         return command;
     }
 
-    /// <summary>The 1-, 5- and 15-minute load averages, as uptime prints them.</summary>
-    private static string Load()
-    {
-        try
-        {
-            var parts = File.ReadAllText("/proc/loadavg").Split(' ');
-            return $"load {parts[0]}, {parts[1]}, {parts[2]}";
-        }
-        catch (IOException)
-        {
-            return "load unknown";
-        }
-    }
 
     private static string F(double? v, string format = "F1") => v is { } x && double.IsFinite(x) ? x.ToString(format, CultureInfo.InvariantCulture) : "-";
     private static string X(double? v) => v is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) + "x" : "-";
