@@ -27,14 +27,29 @@ public static class PlotFile
         AtomicFile.WriteAllBytes(path, png.ToArray());
     }
 
-    /// <summary>Ticks 10^k on an axis that shows log10 of its values.</summary>
+    /// <summary>Ticks on an axis that shows log10 of its values: 1, 2 and 5 times 10^k over a span of less than
+    /// three decades (so that a curve within one decade still has labels), every decade or every few above.</summary>
     public static ScottPlot.TickGenerators.NumericManual LogTicks(double minLog10, double maxLog10)
     {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        static string Label(double value, System.Globalization.CultureInfo inv) =>
+            value is >= 1e-3 and < 1e4 ? value.ToString("0.###", inv) : value.ToString("0e0", inv);
         int from = (int)Math.Floor(minLog10), to = (int)Math.Ceiling(maxLog10);
         if (to - from < 1) to = from + 1;
+        if (maxLog10 - minLog10 < 3)
+        {
+            var ticks = new List<Tick>();
+            for (int k = from; k <= to; k++)
+                foreach (var m in new[] { 1.0, 2.0, 5.0 })
+                {
+                    double v = Math.Log10(m) + k;
+                    if (v >= minLog10 - 1e-9 && v <= maxLog10 + 1e-9) ticks.Add(new Tick(v, Label(m * Math.Pow(10, k), inv)));
+                }
+            if (ticks.Count >= 2) return new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
+        }
         int step = Math.Max(1, (to - from + 5) / 6);
         return new ScottPlot.TickGenerators.NumericManual(Enumerable.Range(0, (to - from) / step + 1)
-            .Select(i => from + i * step).Select(k => new Tick(k, k is >= -2 and <= 2 ? Math.Pow(10, k).ToString(System.Globalization.CultureInfo.InvariantCulture) : $"1e{k}")).ToArray());
+            .Select(i => from + i * step).Select(k => new Tick(k, Label(Math.Pow(10, k), inv))).ToArray());
     }
 
     /// <summary>The palette used for one line per model / run.</summary>
