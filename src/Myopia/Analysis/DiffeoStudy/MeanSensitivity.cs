@@ -34,9 +34,11 @@ public sealed class MeanSensitivity : IDisposable
     public void AddClean(Tensor clean)
     {
         using var scope = NewDisposeScope();
-        var f = clean.flatten(1).to_type(ScalarType.Float64);
-        sumOfSquares += f.square().sum().item<double>();
-        var batchSum = f.sum([0L]).cpu(); // not sum(0): a literal 0 converts to ScalarType and sums everything
+        // Sums accumulate in float64 whatever the representation's dtype: the denominator is a difference of two
+        // large sums. A float32 representation is not copied to float64 first (the reduction converts as it goes).
+        var f = clean.flatten(1);
+        sumOfSquares += f.square().sum(ScalarType.Float64).item<double>();
+        var batchSum = f.sum([0L], type: ScalarType.Float64).cpu(); // not sum(0): a literal 0 converts to ScalarType and sums everything
         if (sum is null) sum = batchSum.DetachFromDisposeScope();
         else if (sum.shape[0] != batchSum.shape[0]) throw new ArgumentException($"representations of {sum.shape[0]} then {batchSum.shape[0]} features");
         else sum.add_(batchSum);
@@ -54,7 +56,10 @@ public sealed class MeanSensitivity : IDisposable
         if (!clean.shape.SequenceEqual(other.shape))
             throw new ArgumentException($"clean and perturbed representations differ in shape: {Shape(clean)}, {Shape(other)}");
         using var scope = NewDisposeScope();
-        return (other.to_type(ScalarType.Float64) - clean.to_type(ScalarType.Float64)).square().sum().item<double>();
+        // The difference is taken in the representations' own dtype (float64 when the network runs in float64),
+        // the sum of its squares accumulated in float64.
+        var difference = clean.dtype == other.dtype ? other - clean : other.to_type(ScalarType.Float64) - clean.to_type(ScalarType.Float64);
+        return difference.square().sum(ScalarType.Float64).item<double>();
     }
 
     /// <summary>D, G and R over everything added so far.</summary>

@@ -152,8 +152,9 @@ public class ScaleDetection1dTests
         for (int k = 0; k < 5; k++)
         {
             var direct = MeanSensitivity.Direct(a[k].mean([1]), ad[k].mean([1]), an[k].mean([1]));
-            Assert.Equal(direct.D, streamed[k + 1].D, 1e-9 * Math.Max(1, direct.D));
-            Assert.Equal(direct.G, streamed[k + 1].G, 1e-9 * Math.Max(1, direct.G));
+            // The net is float32: the streamed estimator takes differences in float32 (sums in float64), the direct one in float64.
+            Assert.Equal(direct.D, streamed[k + 1].D, 1e-6 * Math.Max(1, direct.D));
+            Assert.Equal(direct.G, streamed[k + 1].G, 1e-6 * Math.Max(1, direct.G));
         }
     }
 
