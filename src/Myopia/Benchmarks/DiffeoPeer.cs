@@ -55,22 +55,14 @@ public sealed class DiffeoPeer(string script, string python = PytorchPeer.System
     public string? Reference => reference;
 
     /// <summary>peers/diffeo_peer.py beside the assemblies, else src/Myopia/Benchmarks/Peers/diffeo_peer.py above the current folder.</summary>
-    public static string? FindScript(string? start = null)
-    {
-        var beside = Path.Combine(AppContext.BaseDirectory, "peers", ScriptName);
-        if (File.Exists(beside)) return beside;
-        for (var dir = new DirectoryInfo(Path.GetFullPath(start ?? Environment.CurrentDirectory)); dir != null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "src", "Myopia", "Benchmarks", "Peers", ScriptName);
-            if (File.Exists(candidate)) return candidate;
-        }
-        return null;
-    }
+    public static string? FindScript(string? start = null) => PeerScript.Find(ScriptName, start);
 
     /// <summary>The default peer: the shipped script, the shared torch_reference.py, Debian's python3.</summary>
-    public static DiffeoPeer Locate(string python = PytorchPeer.SystemPython) =>
-        new(FindScript() ?? Path.Combine(AppContext.BaseDirectory, "peers", ScriptName), python,
-            PytorchPeer.FindScript(AppContext.BaseDirectory) ?? PytorchPeer.FindScript(Environment.CurrentDirectory));
+    public static DiffeoPeer Locate(string python = PytorchPeer.SystemPython)
+    {
+        var (script, reference) = PeerScript.Locate(ScriptName);
+        return new(script, python, reference);
+    }
 
     /// <summary>Why the peer cannot run at all here (one line), or null when it can.</summary>
     public string? CannotRun()

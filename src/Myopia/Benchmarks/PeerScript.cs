@@ -25,6 +25,25 @@ internal static class PeerScript
         return Parse<T>(line, peer);
     }
 
+    /// <summary>peers/<paramref name="name"/> beside the assemblies (where the build copies the peers), else
+    /// src/Myopia/Benchmarks/Peers/<paramref name="name"/> in a folder above <paramref name="start"/> (a source checkout).</summary>
+    public static string? Find(string name, string? start = null)
+    {
+        var beside = Path.Combine(AppContext.BaseDirectory, "peers", name);
+        if (File.Exists(beside)) return beside;
+        for (var dir = new DirectoryInfo(Path.GetFullPath(start ?? Environment.CurrentDirectory)); dir != null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "Myopia", "Benchmarks", "Peers", name);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>The shipped script's path (found, or where the build puts it) and the shared torch_reference.py, if present.</summary>
+    public static (string Script, string? Reference) Locate(string name) =>
+        (Find(name) ?? Path.Combine(AppContext.BaseDirectory, "peers", name),
+         PytorchPeer.FindScript(AppContext.BaseDirectory) ?? PytorchPeer.FindScript(Environment.CurrentDirectory));
+
     /// <summary>Why <paramref name="python"/> cannot run a peer (one line), or null when it imports torch.</summary>
     public static string? CannotImportTorch(string python)
     {

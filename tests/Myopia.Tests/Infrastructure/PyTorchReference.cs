@@ -42,6 +42,28 @@ public static class PyTorchReference
     /// safetensors files are written and read by hand, in the exact format: an 8-byte little-endian
     /// header length, a JSON header (dtype, shape, data_offsets per tensor, keys sorted), raw bytes.
     /// </summary>
+    /// <summary>A script writing vgg.pth: the state_dict of a PyTorch network laid out as the registry's vggsmall
+    /// (3 stages of [conv-BN-ReLU] x 2 + max pool, 32/64/128, global average, linear), seed 0, for the labs' CLI tests.</summary>
+    public const string SmallVggStateDict = """
+            import torch.nn as nn
+            torch.manual_seed(0)
+            layers, c = [], 3
+            for w in [32, 64, 128]:
+                for _ in range(2):
+                    layers += [nn.Conv2d(c, w, 3, padding=1, bias=False), nn.BatchNorm2d(w), nn.ReLU()]
+                    c = w
+                layers += [nn.MaxPool2d(2)]
+            class SmallVgg(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.features = nn.Sequential(*layers)
+                    self.classifier = nn.Linear(128, 10)
+                def forward(self, x):
+                    return self.classifier(self.features(x).mean((2, 3)))
+            model = SmallVgg().eval()
+            torch.save(model.state_dict(), out("vgg.pth"))
+            """;
+
     public const string PythonHelpers = """
         import json, os, struct, sys
         import numpy as np

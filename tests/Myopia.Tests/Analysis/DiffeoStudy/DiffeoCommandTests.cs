@@ -79,25 +79,7 @@ public sealed class DiffeoCommandTests : IDisposable
     [PyTorchFact]
     public void LayerWiseSensitivitiesOfAPyTorchStateDict()
     {
-        using var reference = PyTorchReference.Run("""
-            import torch.nn as nn
-            torch.manual_seed(0)
-            layers, c = [], 3
-            for w in [32, 64, 128]:
-                for _ in range(2):
-                    layers += [nn.Conv2d(c, w, 3, padding=1, bias=False), nn.BatchNorm2d(w), nn.ReLU()]
-                    c = w
-                layers += [nn.MaxPool2d(2)]
-            class SmallVgg(nn.Module):
-                def __init__(self):
-                    super().__init__()
-                    self.features = nn.Sequential(*layers)
-                    self.classifier = nn.Linear(128, 10)
-                def forward(self, x):
-                    return self.classifier(self.features(x).mean((2, 3)))
-            model = SmallVgg().eval()
-            torch.save(model.state_dict(), out("vgg.pth"))
-            """);
+        using var reference = PyTorchReference.Run(PyTorchReference.SmallVggStateDict);
         var outDir = Path.Combine(dir, "pytorch");
         var o = CliProcess.Run("diffeo", "--model", reference.File("vgg.pth"), "--arch", "vggsmall", "--data", "synthetic", "--test-limit", "12",
             "--probes", "10", "--compare-shuffle", "--threads", "1", "--out", outDir, "--json");
