@@ -15,14 +15,22 @@ public static class DataLoading
             var limited = new DatasetSplits(
                 trainLimit is { } a && a < splits.Train.Count ? splits.Train.Take(a) : splits.Train,
                 testLimit is { } b && b < splits.Test.Count ? splits.Test.Take(b) : splits.Test,
-                splits.Normalization);
+                splits.Normalization) { SkippedImages = splits.SkippedImages, Pipeline = splits.Pipeline };
             if (!ReferenceEquals(limited.Train, splits.Train)) splits.Train.Dispose();
             if (!ReferenceEquals(limited.Test, splits.Test)) splits.Test.Dispose();
             splits = limited;
         }
         Console.Error.WriteLine(
             $"{name}: {splits.Train.Count:N0} train / {splits.Test.Count:N0} test images, {splits.Train.Channels}x{splits.Train.Height}x{splits.Train.Width}, " +
-            $"{splits.Train.ClassCount} classes ({clock.Elapsed.TotalSeconds:F1} s)");
+            $"{splits.Train.ClassCount} classes{(splits.Train.IsStreamed || splits.Test.IsStreamed ? ", streamed from the files" : "")}" +
+            $"{(splits.SkippedImages.Count > 0 ? $", {splits.SkippedImages.Count:N0} undecodable files skipped" : "")} ({clock.Elapsed.TotalSeconds:F1} s)");
         return splits;
+    }
+
+    /// <summary>Lists the files the dataset skipped in the run folder (skipped-images.tsv) and says so.</summary>
+    public static void RecordSkipped(DatasetSplits splits, string folder)
+    {
+        if (Myopia.IO.SkippedImagesFile.Write(folder, splits.SkippedImages) is { } path)
+            Console.Error.WriteLine($"{splits.SkippedImages.Count:N0} undecodable files were skipped; listed in {path}");
     }
 }

@@ -36,6 +36,7 @@ public static class AgreementCommand
             var (dataset, dir) = model.Dataset(parse, data, dataDir);
             var outDir = OutputFolder.Resolve(parse.GetValue(output), "agreement");
             using var splits = DataLoading.Load(dataset, dir, trainLimit: 1, testLimit: parse.GetValue(testLimit));
+            DataLoading.RecordSkipped(splits, outDir);
             using var classifier = model.Load(parse, DataDefaults.Of(splits));
             var result = ProgressDisplay.Analysis((progress, cancel) =>
                 new TileAgreement(classifier, new TileAgreementOptions(sizes, parse.GetValue(stride))).Run(splits.Test, progress, cancel));

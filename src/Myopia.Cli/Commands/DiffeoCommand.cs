@@ -76,6 +76,7 @@ public static class DiffeoCommand
                 options = options with { Deformation = new LocalTranslation() };
             var outDir = OutputFolder.Resolve(parse.GetValue(output), "diffeo");
             using var splits = DataLoading.Load(dataset, dir, trainLimit: 1, testLimit: parse.GetValue(testLimit));
+            DataLoading.RecordSkipped(splits, outDir);
             using var classifier = model.Load(parse, DataDefaults.Of(splits));
             var result = ProgressDisplay.Analysis((progress, cancel) => new DiffeoSensitivity(classifier, options).Run(splits.Test, progress, cancel));
             var figures = DiffeoWriter.Write(result, classifier, outDir).ToList();

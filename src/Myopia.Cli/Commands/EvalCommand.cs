@@ -46,6 +46,7 @@ public static class EvalCommand
             var (dataset, dir) = model.Dataset(parse, data, dataDir);
             var outDir = OutputFolder.Resolve(parse.GetValue(output), "eval");
             using var splits = DataLoading.Load(dataset, dir, trainLimit: 1, testLimit: parse.GetValue(testLimit));
+            DataLoading.RecordSkipped(splits, outDir);
             using var classifier = model.Load(parse, DataDefaults.Of(splits));
             // Everything both modes need is checked before mode A spends its time.
             FullImageEvaluator.CheckClasses(classifier, splits.Test);

@@ -42,13 +42,14 @@ public static class HeatmapCommand
             var (dataset, dir) = model.Dataset(parse, data, dataDir);
             var outDir = OutputFolder.Resolve(parse.GetValue(output), "heatmap");
             using var splits = DataLoading.Load(dataset, dir, trainLimit: 1);
+            DataLoading.RecordSkipped(splits, outDir);
             using var classifier = model.Load(parse, DataDefaults.Of(splits));
             var picked = ImageSelection.Pick(splits.Test, parse.GetValue(indices), parse.GetValue(count), parse.GetValue(ofClasses));
-            using var images = new ImageDataset(splits.Test.Name, splits.Test.Images.index_select(0, tensor(picked)), splits.Test.Labels.index_select(0, tensor(picked)), splits.Test.ClassNames);
+            using var images = splits.Test.Select(picked);
             int t = parse.GetValue(tile) ?? classifier.Card.Tile ?? 8;
             var targetKind = Enum.Parse<HeatmapTarget>(parse.GetValue(target)!, ignoreCase: true);
             var options = new TileHeatmapOptions(t, parse.GetValue(stride), targetKind, parse.GetValue(cls));
-            var planar = picked.Select((_, i) => images.Images[i].contiguous().data<byte>().ToArray()).ToArray();
+            var planar = picked.Select((_, i) => { using var one = images.Read(i, 1); return one.contiguous().data<byte>().ToArray(); }).ToArray();
             string which = parse.GetValue(mode)!;
             // On the synthetic set the class motifs are known: outline them and say how much evidence sits on them.
             var motifs = EvidenceLocalizer.SyntheticMotifs(dataset, picked);

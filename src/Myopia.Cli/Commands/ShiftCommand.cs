@@ -67,6 +67,7 @@ public static class ShiftCommand
             var (dataset, dir) = model.Dataset(parse, data, dataDir);
             var outDir = OutputFolder.Resolve(parse.GetValue(output), "shift");
             using var splits = DataLoading.Load(dataset, dir, trainLimit: 1, testLimit: parse.GetValue(testLimit));
+            DataLoading.RecordSkipped(splits, outDir);
             using var classifier = model.Load(parse, DataDefaults.Of(splits));
             if (parse.GetValue(protocol) == "internal")
             {

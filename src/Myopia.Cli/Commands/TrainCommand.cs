@@ -154,6 +154,8 @@ public static class TrainCommand
             resume = false;
         }
         using var splits = DataLoading.Load(options.Data, options.DataDir, options.TrainLimit, options.TestLimit);
+        Directory.CreateDirectory(outDir);
+        DataLoading.RecordSkipped(splits, outDir);
         using var ownSignals = stop is null ? new StopSignals() : null;
         var token = (stop ?? ownSignals!).Token;
         var result = ProgressDisplay.Run(sink =>

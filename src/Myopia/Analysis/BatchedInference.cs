@@ -30,7 +30,9 @@ public static class BatchedInference
             cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             long n = Math.Min(imagesPerChunk, data.Count - start);
-            var images = classifier.Normalize(data.Images.narrow(0, start, n));
+            // A streamed split decodes the next chunk while the network works on this one.
+            data.Prefetch(start + n, Math.Min(imagesPerChunk, data.Count - start - n));
+            var images = classifier.Normalize(data.Read(start, n));
             var labels = data.Labels.narrow(0, start, n).to(classifier.Device);
             try
             {

@@ -8,11 +8,11 @@ public sealed class BatchAugmenter(AugmentationOptions options, Normalizer norma
     public AugmentationOptions Options { get; } = options;
 
     /// <summary>Images and labels for plan positions [start, start + count).</summary>
-    public (Tensor Images, Tensor Labels) Batch(Tensor images, Tensor labels, EpochPlan plan, long start, long count)
+    public (Tensor Images, Tensor Labels) Batch(Data.ImageDataset data, EpochPlan plan, long start, long count)
     {
         using var scope = NewDisposeScope();
         var index = plan.Order.narrow(0, start, count);
-        var x = images.index_select(0, index).to_type(ScalarType.Float32).div_(255f);
+        var x = data.Gather(index, plan.Draw).to_type(ScalarType.Float32).div_(255f);
         int height = (int)x.shape[2];
         if (Options.Pad > 0)
             x = Padding.Apply(x, Options.Pad, Options.PadMode);
@@ -23,7 +23,15 @@ public sealed class BatchAugmenter(AugmentationOptions options, Normalizer norma
         var normalized = normalizer.Normalize(x);
         if (Options.InputNoise > 0)
             normalized = normalized + randn_like(normalized) * (Options.InputNoise / Math.Sqrt(normalized[0].numel()));
-        var y = labels.index_select(0, index);
+        var y = data.Labels.index_select(0, index);
         return (normalized.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Starts decoding the batch at plan positions [start, start + count) of a streamed split.</summary>
+    public static void Prefetch(Data.ImageDataset data, EpochPlan plan, long start, long count)
+    {
+        if (!data.IsStreamed || count <= 0 || start + count > plan.Order.shape[0]) return;
+        using var index = plan.Order.narrow(0, start, count);
+        data.Prefetch(index, plan.Draw);
     }
 }

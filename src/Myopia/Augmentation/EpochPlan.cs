@@ -9,13 +9,17 @@ namespace Myopia.Augmentation;
 /// </summary>
 public sealed class EpochPlan : IDisposable
 {
-    private EpochPlan(Tensor order, Tensor? top, Tensor? left, Tensor? flip)
+    private EpochPlan(long draw, Tensor order, Tensor? top, Tensor? left, Tensor? flip)
     {
+        Draw = draw;
         Order = order;
         Top = top;
         Left = left;
         Flip = flip;
     }
+
+    /// <summary>What fixes this epoch's per-image random crops of a photo dataset (a function of seed and epoch only).</summary>
+    public long Draw { get; }
 
     /// <summary>Permutation of the training set.</summary>
     public Tensor Order { get; }
@@ -27,7 +31,8 @@ public sealed class EpochPlan : IDisposable
 
     public static EpochPlan Create(int count, int height, int width, AugmentationOptions options, int seed, int epoch)
     {
-        using var generator = new Generator((ulong)seed * 1_000_003UL + (ulong)epoch);
+        ulong draw = (ulong)seed * 1_000_003UL + (ulong)epoch;
+        using var generator = new Generator(draw);
         var order = randperm(count, generator: generator);
         Tensor? top = null, left = null, flip = null;
         int paddedHeight = height + 2 * options.Pad, paddedWidth = width + 2 * options.Pad;
@@ -38,7 +43,7 @@ public sealed class EpochPlan : IDisposable
             (top, left) = TileCrop.SampleCorners(count, paddedHeight, paddedWidth, crop, generator);
         if (options.Flip)
             flip = HorizontalFlip.SampleMask(count, 0.5, generator);
-        return new EpochPlan(order, top, left, flip);
+        return new EpochPlan((long)draw, order, top, left, flip);
     }
 
     public void Dispose()

@@ -10,10 +10,36 @@ public static class ChannelStatistics
     public static Normalization Compute(DecodedImages images) =>
         Compute(images.Pixels, images.Count, images.Channels, images.Height * images.Width);
 
-    public static Normalization Compute(ImageDataset dataset)
+    /// <summary>
+    /// Statistics of a split: every image when it is in memory; for a streamed split, an evenly spaced
+    /// sample of at most <paramref name="sample"/> images, since reading every file costs a full epoch of decoding.
+    /// </summary>
+    public static Normalization Compute(ImageDataset dataset, int sample = 2000)
     {
-        using var contiguous = dataset.Images.contiguous();
-        return Compute(TensorBytes.Span(contiguous), dataset.Count, dataset.Channels, dataset.Height * dataset.Width);
+        if (!dataset.IsStreamed)
+        {
+            using var contiguous = dataset.Images.contiguous();
+            return Compute(TensorBytes.Span(contiguous), dataset.Count, dataset.Channels, dataset.Height * dataset.Width);
+        }
+        int n = Math.Min(sample, dataset.Count);
+        var indices = Enumerable.Range(0, n).Select(i => (long)((double)i * dataset.Count / n)).ToArray();
+        // Chunks of 64 images, so the sample costs no more memory than a batch; the mean of chunk
+        // moments weighted by size is the moment of the whole sample.
+        double[] sum = new double[dataset.Channels], squares = new double[dataset.Channels];
+        for (int start = 0; start < n; start += 64)
+        {
+            var chunk = indices[start..Math.Min(n, start + 64)];
+            using var pixels = dataset.Store.Read(chunk);
+            var part = Compute(TensorBytes.Span(pixels.contiguous()), chunk.Length, dataset.Channels, dataset.Height * dataset.Width);
+            for (int c = 0; c < dataset.Channels; c++)
+            {
+                sum[c] += part.Mean[c] * (double)chunk.Length;
+                squares[c] += ((double)part.Std[c] * part.Std[c] + (double)part.Mean[c] * part.Mean[c]) * chunk.Length;
+            }
+        }
+        var mean = sum.Select(s => s / n).ToArray();
+        return new Normalization(mean.Select(m => (float)m).ToArray(),
+            squares.Select((s, c) => (float)Math.Sqrt(Math.Max(0, s / n - mean[c] * mean[c]))).ToArray());
     }
 
     /// <summary>Statistics of <paramref name="count"/> images laid out N x C x (plane) in <paramref name="pixels"/>.</summary>

@@ -37,7 +37,7 @@ public static class DatasetCatalog
             () => [new Cifar10BinaryReader(), new ImageFolderReader("cifar10-imagefolder", expectedClasses: 10)],
             // Binary 184 MB, JPEG ImageFolder 93 MB; PNG ImageFolder copies with per-file tar headers reach ~0.3 GB.
             MaxUnpackedBytes: 1_000_000_000),
-        new("cifar100", "CIFAR-100 binary", "CIFAR-100 (Krizhevsky 2009): 50,000 + 10,000 32x32 RGB images, 100 fine classes",
+        new("cifar100", "CIFAR-100 binary", "CIFAR-100 (Krizhevsky 2009): 50,000 + 10,000 32x32 RGB images, 100 fine classes (cifar100:labels=coarse: the 20 superclasses)",
             [new("cifar-100-binary.tar.gz", "https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz", "03b5dce01913d631647c71ecec9e9cb8")],
             Cifar100Statistics, ["cifar-100", "cifar100"],
             () => [new Cifar100BinaryReader()],
@@ -62,7 +62,12 @@ public static class DatasetCatalog
             ImageNetStatistics, ["tiny-imagenet"],
             () => [new TinyImageNetReader()],
             MaxUnpackedBytes: 1_000_000_000), // ~250 MB of JPEGs
-        new("imagefolder", "ImageFolder (folder or archive)", "any <root>/{train,test|val}/<class>/*.{jpg,png} tree of same-size images",
+        new("imagenet", "ImageFolder of WNID folders (folder; no download)", "ImageNet-style photos of any size: train/<wnid>/*.JPEG and val/<wnid>/*.JPEG, " +
+                                                                        "resized and center-cropped as torchvision evaluates (imagenet:resize=256,crop=224 by default); words.txt names the WNIDs",
+            [], ImageNetStatistics, ["imagenet", "imagenette"],
+            () => [new ImageFolderReader("imagenet")]),
+        new("imagefolder", "ImageFolder (folder or archive)", "any <root>/{train,test|val}/<class>/*.{jpg,png} tree; photos of different sizes are resized and cropped " +
+                                                             "(imagefolder:resize=256,crop=224 by default; see docs/photo-datasets.md)",
             [], null, [],
             () => [new ImageFolderReader()]),
     ];
@@ -77,9 +82,9 @@ public static class DatasetCatalog
 
     /// <summary>
     /// Splits a dataset name into the catalog name and its options: "synthetic:train_count=1000"
-    /// gives ("synthetic", "train_count=1000"). Only the embedded generator takes options, so a
-    /// run's recorded dataset name is enough to rebuild exactly the data it was trained on. The
-    /// two-point task takes options the same way ("twopoints:xi=10").
+    /// gives ("synthetic", "train_count=1000"). The generators take their parameters this way
+    /// ("twopoints:xi=10"), datasets of files their <see cref="DatasetOptions"/> ("imagenet:resize=256,crop=224"),
+    /// so a run's recorded dataset name is enough to rebuild exactly the data it was trained on.
     /// </summary>
     public static (string Name, string? Options) ParseName(string name)
     {
@@ -105,17 +110,27 @@ public static class DatasetCatalog
                 ? TwoPointsDataset.Generate(TwoPointsOptions.Parse(options), log)
                 : SyntheticDataset.Generate(SyntheticOptions.Parse(options)));
         var tree = DatasetLocator.Locate(info, dataDir);
-        return DatasetLoader.Load(info.Name, tree, info.CreateReaders(), cache ?? DatasetCache.Default, log);
+        var fileOptions = FileOptions(info, options);
+        var readers = info.Name == "cifar100" && fileOptions.Labels == "coarse" ? [new Cifar100BinaryReader(coarse: true)] : info.CreateReaders();
+        return DatasetLoader.Load(info.Name, tree, readers, cache ?? DatasetCache.Default, log, fileOptions);
     }
 
-    // The catalog entry of a name with options, refusing options where the dataset takes none.
+    // The catalog entry of a name with options.
     private static (DatasetInfo Info, string? Options) Resolve(string name)
     {
         var (baseName, options) = ParseName(name);
         var info = Get(baseName);
-        if (!info.IsEmbedded && options is not null)
-            throw new MyopiaException($"dataset '{info.Name}' takes no options (only '{Synthetic}:key=value,...' and '{TwoPoints}:key=value,...' do)");
+        if (!info.IsEmbedded) FileOptions(info, options);
         return (info, options);
+    }
+
+    // A dataset of files' options, refusing those that do not apply to it.
+    private static DatasetOptions FileOptions(DatasetInfo info, string? text)
+    {
+        var options = DatasetOptions.Parse(text, info.Name);
+        if (options.Labels is not null && info.Name != "cifar100")
+            throw new MyopiaException($"labels={options.Labels}: only cifar100 has a second label set (coarse)");
+        return options;
     }
 
     /// <summary>Throws with the places searched if the named dataset (with any options) cannot be loaded; reads nothing.</summary>

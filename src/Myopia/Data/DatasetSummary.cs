@@ -35,6 +35,6 @@ public sealed record DatasetSummary(
             using var counts = data.Labels.bincount(null, data.ClassCount);
             perClass = counts.data<long>().ToArray();
         }
-        return new SplitSummary(data.Count, data.Images.numel() * data.Images.element_size(), perClass);
+        return new SplitSummary(data.Count, (long)data.Count * data.Channels * data.Height * data.Width, perClass);
     }
 }

@@ -22,4 +22,14 @@ public sealed record DecodedImages(byte[] Pixels, int[] Labels, int Channels, in
 }
 
 /// <summary>The train and test splits of a dataset as a reader decoded them, before becoming tensors.</summary>
-public sealed record DecodedDataset(string Format, DecodedImages Train, DecodedImages Test, IReadOnlyList<string> ClassNames);
+public sealed record DecodedDataset(string Format, DecodedImages Train, DecodedImages Test, IReadOnlyList<string> ClassNames)
+{
+    /// <summary>What each class identifier stands for (words.txt of WNID datasets); null when the dataset does not say.</summary>
+    public IReadOnlyList<string>? ClassWords { get; init; }
+
+    /// <summary>Files left out because they could not be decoded (on-bad-image=skip), as "path: reason".</summary>
+    public IReadOnlyList<string> Skipped { get; init; } = [];
+
+    /// <summary>The resize and crop the images went through, as dataset options; null when none.</summary>
+    public string? Pipeline { get; init; }
+}

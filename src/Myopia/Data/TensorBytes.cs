@@ -24,9 +24,9 @@ public static class TensorBytes
     public static Tensor Labels(int[] labels) => tensor(labels.Select(l => (long)l).ToArray(), ScalarType.Int64);
 
     /// <summary>Turns decoded pixels and labels into an <see cref="ImageDataset"/>.</summary>
-    public static ImageDataset ToDataset(string name, DecodedImages images, IReadOnlyList<string> classNames) =>
+    public static ImageDataset ToDataset(string name, DecodedImages images, IReadOnlyList<string> classNames, IReadOnlyList<string>? classWords = null) =>
         new(name,
-            FromBytes(images.Pixels, images.Count, images.Channels, images.Height, images.Width),
+            new Storage.TensorImageStore(FromBytes(images.Pixels, images.Count, images.Channels, images.Height, images.Width)),
             Labels(images.Labels),
-            classNames);
+            classNames, classWords: classWords);
 }

@@ -61,7 +61,7 @@ public static class DiffeoWriter
         double side = Math.Sqrt((double)data.Height * data.Width);
         var chosen = probes.Take(count).ToArray();
         using var index = tensor(chosen);
-        var pixels = data.Images.index_select(0, index);
+        var pixels = data.Gather(index);
         var x = classifier.Normalize(pixels).to(ScalarType.Float64).cpu();
         var norm = classifier.Preprocessing.Normalization;
         var mean = tensor(norm.Mean.Select(m => (double)m).ToArray(), ScalarType.Float64).view(1, -1, 1, 1);

@@ -17,13 +17,13 @@ public static class DataInitialization
     // An epoch index no training epoch uses, so the sample is drawn from its own generator.
     private const int PlanIndex = int.MaxValue;
 
-    public static void Run(IDataInitialized model, Tensor images, Tensor labels, TrainOptions options, Normalizer normalizer, Device device)
+    public static void Run(IDataInitialized model, Data.ImageDataset images, TrainOptions options, Normalizer normalizer, Device device)
     {
         using var scope = NewDisposeScope();
-        int n = (int)images.shape[0], height = (int)images.shape[2], width = (int)images.shape[3];
+        int n = images.Count, height = images.Height, width = images.Width;
         var crop = options.Augmentation with { Pad = 0, Flip = false };
         using var plan = EpochPlan.Create(n, height, width, crop, options.Seed, PlanIndex);
-        var (x, _) = new BatchAugmenter(crop, normalizer).Batch(images, labels, plan, 0, Math.Min(Images, n));
+        var (x, _) = new BatchAugmenter(crop, normalizer).Batch(images, plan, 0, Math.Min(Images, n));
         model.InitializeFromData(x.to(device));
     }
 }

@@ -87,7 +87,7 @@ public sealed class Trainer
 
         using var normalizer = new Normalizer(data.Normalization);
         var augmenter = new BatchAugmenter(options.Augmentation, normalizer);
-        if (!resume && model is IDataInitialized initialized) DataInitialization.Run(initialized, data.Train.Images, data.Train.Labels, options, normalizer, device);
+        if (!resume && model is IDataInitialized initialized) DataInitialization.Run(initialized, data.Train, options, normalizer, device);
         using var classifier = Classifiers.Classifier.FromModule(model, data.Normalization, data.Test.ClassNames,
             data.Train.Height, data.Train.Width, options.Tile, options.Model, options.InputNoise);
         classifier.Compute = new ComputeChoice(compute.NumericPrecision, compute.Format, compute.PrecisionReason);
@@ -127,7 +127,8 @@ public sealed class Trainer
                 OptimizerFactory.SetLearningRate(optimizer, lr);
 
                 using var scope = NewDisposeScope();
-                var (x, y) = augmenter.Batch(data.Train.Images, data.Train.Labels, plan, start, count);
+                var (x, y) = augmenter.Batch(data.Train, plan, start, count);
+                BatchAugmenter.Prefetch(data.Train, plan, start + count, Math.Min(options.Batch, n - start - count));
                 if (device.type != DeviceType.CPU) (x, y) = (x.to(device), y.to(device));
                 var logits = settings.Forward(model.call, x, device); // FP32 logits whatever the precision
                 var loss = options.Loss == HingeLoss.Name

@@ -93,7 +93,7 @@ public class DataCommandTests
         var (exit, stdout, _) = Run("data", "list", "--json");
         Assert.Equal(0, exit);
         var datasets = SingleJsonObject(stdout).GetProperty("datasets").EnumerateArray().ToList();
-        Assert.Equal(["synthetic", "twopoints", "cifar10", "cifar100", "stl10", "mnist", "fashion-mnist", "tiny-imagenet", "imagefolder"],
+        Assert.Equal(["synthetic", "twopoints", "cifar10", "cifar100", "stl10", "mnist", "fashion-mnist", "tiny-imagenet", "imagenet", "imagefolder"],
             datasets.Select(d => d.GetProperty("name").GetString()));
         var stl = datasets.Single(d => d.GetProperty("name").GetString() == "stl10");
         Assert.Equal("http://ai.stanford.edu/~acoates/stl10/stl10_binary.tar.gz", stl.GetProperty("urls")[0].GetString());

@@ -99,7 +99,7 @@ public class ImageFolderReaderTests
     }
 
     [Fact]
-    public void ImagesOfDifferentSizesAreRejectedNamingTheFile()
+    public void ImagesOfDifferentSizesGetTorchvisionsEvaluationTransformUnlessTold()
     {
         using var temp = new TempFolder();
         OfficialFormatFiles.WriteBytes(temp["train/a/0.png"], OfficialFormatFiles.Png(0, 8, 8));
@@ -107,9 +107,24 @@ public class ImageFolderReaderTests
         OfficialFormatFiles.WriteBytes(temp["train/b/0.png"], OfficialFormatFiles.Png(3, 8, 8));
         OfficialFormatFiles.WriteBytes(temp["test/a/0.png"], OfficialFormatFiles.Png(2, 8, 8));
         OfficialFormatFiles.WriteBytes(temp["test/b/0.png"], OfficialFormatFiles.Png(4, 8, 8));
+        var cache = new DatasetCache(temp["cache"]);
+        using (var loaded = DatasetCatalog.LoadWithSource("imagefolder", temp.Path, cache: cache))
+        {
+            Assert.Equal((224, 224), (loaded.Splits.Train.Height, loaded.Splits.Train.Width));
+            Assert.Equal("resize=256,crop=224,interpolation=bilinear", loaded.Splits.Pipeline);
+        }
+        using (var loaded = DatasetCatalog.LoadWithSource("imagefolder:resize=6,crop=5,interpolation=nearest", temp.Path, cache: cache))
+        {
+            Assert.Equal((5, 5), (loaded.Splits.Test.Height, loaded.Splits.Test.Width));
+            Assert.False(loaded.FromCache);
+        }
+        // A resize without a crop leaves a 9x8 image 6x6 and an 8x8 one 6x6... but 9x8 is 6x6 only by truncation: make one really differ.
+        OfficialFormatFiles.WriteBytes(temp["train/a/1.png"], OfficialFormatFiles.Png(1, 16, 8));
         var error = Assert.Throws<MyopiaException>(() =>
-            DatasetCatalog.LoadWithSource("imagefolder", temp.Path, cache: new DatasetCache(temp["cache"])));
-        Assert.Equal("train/a/1.png: image is 9x8, but the others are 8x8; all images of a dataset must have the same size", error.Message);
+        {
+            using var loaded = DatasetCatalog.LoadWithSource("imagefolder:resize=6", temp.Path, cache: cache);
+        });
+        Assert.Contains("train/a/1.png is 16x8 (12x6 after resize=6,interpolation=bilinear), but the split's images are 6x6", error.Message);
     }
 
     [Fact]

@@ -52,10 +52,10 @@ public class SyntheticOptionsSpecTests
     }
 
     [Fact]
-    public void OnlyTheGeneratorTakesOptions()
+    public void DatasetsOfFilesRefuseTheGeneratorsOptions()
     {
         var e = Assert.Throws<MyopiaException>(() => DatasetCatalog.Load("cifar10:train_count=5", "/nonexistent"));
-        Assert.Contains("takes no options", e.Message);
+        Assert.Contains("unknown dataset option 'train_count'", e.Message);
     }
 
     [Fact]

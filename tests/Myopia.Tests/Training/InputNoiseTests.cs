@@ -20,9 +20,9 @@ public class InputNoiseTests : IDisposable
         using var data = TinyData.Quadrants(train: 64, size: 16);
         using var normalizer = new Normalizer(data.Normalization);
         var plan = EpochPlan.Create(data.Train.Count, 16, 16, new AugmentationOptions(Flip: false), seed: 1, epoch: 0);
-        var (clean, _) = new BatchAugmenter(new AugmentationOptions(Flip: false), normalizer).Batch(data.Train.Images, data.Train.Labels, plan, 0, 64);
+        var (clean, _) = new BatchAugmenter(new AugmentationOptions(Flip: false), normalizer).Batch(data.Train, plan, 0, 64);
         manual_seed(3);
-        var (noisy, _) = new BatchAugmenter(new AugmentationOptions(Flip: false, InputNoise: 10), normalizer).Batch(data.Train.Images, data.Train.Labels, plan, 0, 64);
+        var (noisy, _) = new BatchAugmenter(new AugmentationOptions(Flip: false, InputNoise: 10), normalizer).Batch(data.Train, plan, 0, 64);
         var norms = (noisy - clean).flatten(1).norm(1);
         // std·g/√d with g ~ N(0, I_d), d = 768: the norm is 10 within a few percent.
         Assert.InRange(norms.mean().item<float>(), 9.7f, 10.3f);

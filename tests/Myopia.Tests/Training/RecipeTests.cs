@@ -197,7 +197,7 @@ public class RecipeTests : IDisposable
         Checkpoint.Load(Path.Combine(dir, Checkpoint.FileName), into: model);
         using var expected = new AirbenchNet(4);
         using var normalizer = new Normalizer(data.Normalization);
-        DataInitialization.Run(expected, data.Train.Images, data.Train.Labels, Airbench(2), normalizer, CPU);
+        DataInitialization.Run(expected, data.Train, Airbench(2), normalizer, CPU);
         Assert.True(model.WhiteningWeight.allclose(expected.WhiteningWeight, rtol: 1e-5, atol: 1e-6));
         Assert.False(model.WhiteningWeight.allclose(fresh));
     }

@@ -105,7 +105,7 @@ public sealed class DiffeoSensitivity(Classifier classifier, DiffeoOptions optio
                         using var scope = NewDisposeScope();
                         int n = Math.Min(options.Batch, indices.Length - start);
                         using var index = tensor(indices[start..(start + n)]);
-                        var pixels = data.Images.index_select(0, index);
+                        var pixels = data.Gather(index);
                         var labels = data.Labels.index_select(0, index).to(model.Device);
                         var normalized = model.Normalize(pixels).to(dtype);
                         var x = deformation.Reference(normalized);
@@ -132,7 +132,7 @@ public sealed class DiffeoSensitivity(Classifier classifier, DiffeoOptions optio
                     using var allDeformed = cat(deformedOut.ToArray());
                     using var allNoisy = cat(noisyOut.ToArray());
                     var median = MedianSensitivity.Compute(all, allDeformed, allNoisy);
-                    var nodes = new List<(string, string, long[], Sensitivities)> { ("input", "Input", [.. data.Images.shape.Skip(1)], input.Result()) };
+                    var nodes = new List<(string, string, long[], Sensitivities)> { ("input", "Input", [data.Channels, data.Height, data.Width], input.Result()) };
                     if (probe is not null)
                     {
                         var layers = probe.Results();

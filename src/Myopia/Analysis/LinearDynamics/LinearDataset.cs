@@ -105,7 +105,7 @@ public sealed class LinearDataset(string name, Tensor x, Tensor y, int[] shape, 
         var chosen = new List<long>();
         for (int d = 0; d < 10; d++) chosen.AddRange(Enumerable.Range(0, labels.Length).Where(i => labels[i] == d).Take(perClass).Select(i => (long)i));
         using var scope = NewDisposeScope();
-        var x = splits.Train.Images.index_select(0, tensor(chosen.ToArray())).to_type(ScalarType.Float64).div(255.0);
+        var x = splits.Train.Gather(tensor(chosen.ToArray())).to_type(ScalarType.Float64).div(255.0);
         x = nn.functional.avg_pool2d(x, 28 / side).reshape(chosen.Count, side * side) / side;
         var y = nn.functional.one_hot(tensor(chosen.Select(i => labels[i]).ToArray()), 10).to_type(ScalarType.Float64);
         return new LinearDataset($"mnist-{side}x{side}", x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope(), [side, side], null);

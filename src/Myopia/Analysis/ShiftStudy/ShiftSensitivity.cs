@@ -55,7 +55,7 @@ public sealed class ShiftSensitivity(Classifier classifier, ShiftOptions options
             int chunk = Math.Max(1, options.Batch / views);
             BatchedInference.Run(model, data, chunk, $"{name}: {condition.Label}", c =>
             {
-                var pixels = data.Images.narrow(0, c.Start, c.Count);
+                var pixels = data.Read(c.Start, c.Count);
                 var built = condition.Build(pixels, c.Start);                                    // n x T x C x H x W
                 var flat = built.reshape(c.Count * views, built.shape[2], built.shape[3], built.shape[4]);
                 var probabilities = new List<Tensor>();

@@ -23,7 +23,7 @@ namespace Myopia.Data.Cache;
 public sealed class DatasetCache(string directory)
 {
     // Version 2: the checksum also covers the magic, version and header (version 1 covered the payload only).
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
     private static readonly byte[] Magic = "MYOPIADC"u8.ToArray();
     private static readonly byte[] EndMagic = "MYOPIEND"u8.ToArray();
 
@@ -54,7 +54,7 @@ public sealed class DatasetCache(string directory)
     private sealed record SplitHeader(int Count, int Channels, int Height, int Width);
 
     private sealed record Header(string Key, string Dataset, string Format, List<string> ClassNames,
-        SplitHeader Train, SplitHeader Test, float[] Mean, float[] Std);
+        SplitHeader Train, SplitHeader Test, float[] Mean, float[] Std, List<string>? ClassWords = null);
 
     /// <summary>Stores a decoded dataset with its train statistics; failures to write only log (the cache is an optimisation).</summary>
     public void Store(string dataset, string key, DecodedDataset data, Normalization statistics, Action<string>? log = null)
@@ -63,7 +63,7 @@ public sealed class DatasetCache(string directory)
         try
         {
             var header = new Header(key, dataset, data.Format, data.ClassNames.ToList(),
-                Split(data.Train), Split(data.Test), statistics.Mean, statistics.Std);
+                Split(data.Train), Split(data.Test), statistics.Mean, statistics.Std, data.ClassWords?.ToList());
             var headerBytes = JsonSerializer.SerializeToUtf8Bytes(header, JsonOutput.Compact);
             AtomicFile.Write(path, temp =>
             {
@@ -153,11 +153,11 @@ public sealed class DatasetCache(string directory)
         var checksum = new CacheChecksum();
         checksum.Add(prefix);
         checksum.Add(headerBytes);
-        var train = ReadSplit(stream, header.Dataset, header.Train, header.ClassNames, checksum);
+        var train = ReadSplit(stream, header.Dataset, header.Train, header.ClassNames, header.ClassWords, checksum);
         ImageDataset test;
         try
         {
-            test = ReadSplit(stream, header.Dataset, header.Test, header.ClassNames, checksum);
+            test = ReadSplit(stream, header.Dataset, header.Test, header.ClassNames, header.ClassWords, checksum);
         }
         catch
         {
@@ -175,7 +175,7 @@ public sealed class DatasetCache(string directory)
         return (new DatasetSplits(train, test, new Normalization(header.Mean, header.Std)), header.Format);
     }
 
-    private static ImageDataset ReadSplit(Stream stream, string name, SplitHeader split, List<string> classNames, CacheChecksum checksum)
+    private static ImageDataset ReadSplit(Stream stream, string name, SplitHeader split, List<string> classNames, List<string>? classWords, CacheChecksum checksum)
     {
         var images = empty([split.Count, split.Channels, split.Height, split.Width], ScalarType.Byte);
         var labels = empty([split.Count], ScalarType.Int64);
@@ -195,7 +195,7 @@ public sealed class DatasetCache(string directory)
                 if (smallest.item<long>() < 0 || largest.item<long>() >= classNames.Count)
                     throw new CorruptCacheException("label outside the class range");
             }
-            return new ImageDataset(name, images, labels, classNames);
+            return new ImageDataset(name, new Storage.TensorImageStore(images), labels, classNames, classWords: classWords?.Count == classNames.Count ? classWords : null);
         }
         catch
         {

@@ -34,8 +34,19 @@ public static class ImageDecoder
     /// </summary>
     public static (byte[] Pixels, int Height, int Width) DecodeAll(IReadOnlyList<(string Name, byte[] Bytes)> files, Action<string>? log = null)
     {
-        if (files.Count == 0) return (Array.Empty<byte>(), 0, 0);
-        var (width, height) = Size(files[0].Name, files[0].Bytes);
+        var bytes = files.ToDictionary(f => f.Name, f => f.Bytes, StringComparer.Ordinal);
+        return DecodeAll(files.Select(f => f.Name).ToList(), name => bytes[name], log);
+    }
+
+    /// <summary>
+    /// Decodes the files <paramref name="names"/>, whose bytes <paramref name="read"/> gives (read inside the
+    /// parallel loop, so a folder's files are never all in memory at once), into one N x 3 x H x W buffer.
+    /// </summary>
+    public static (byte[] Pixels, int Height, int Width) DecodeAll(IReadOnlyList<string> names, Func<string, byte[]> read, Action<string>? log = null)
+    {
+        if (names.Count == 0) return (Array.Empty<byte>(), 0, 0);
+        var (width, height) = Size(names[0], read(names[0]));
+        var files = names;
         var imageBytes = Channels * height * width;
         var total = (long)files.Count * imageBytes;
         if (total > Array.MaxLength)
@@ -49,8 +60,8 @@ public static class ImageDecoder
             () => new byte[width * height * 4],
             (i, _, rgba) =>
             {
-                var (name, bytes) = files[i];
-                DecodeRgba(name, bytes, width, height, rgba);
+                var name = files[i];
+                DecodeRgba(name, read(name), width, height, rgba);
                 ToPlanar(rgba, pixels.AsSpan(i * imageBytes, imageBytes), width * height);
                 var n = Interlocked.Increment(ref done);
                 if (log != null && clock.ElapsedMilliseconds - Interlocked.Read(ref lastReport) > 3000)
@@ -78,8 +89,15 @@ public static class ImageDecoder
         return (planar, height, width);
     }
 
+    /// <summary>Decodes one image of any size into three uint8 planes.</summary>
+    public static Transforms.PlanarImage DecodePlanar(string name, byte[] bytes)
+    {
+        var (pixels, height, width) = Decode(name, bytes);
+        return new Transforms.PlanarImage(pixels, Channels, height, width);
+    }
+
     /// <summary>The size an image's header claims (nothing is decoded), refused when absurd.</summary>
-    private static (int Width, int Height) Size(string name, byte[] bytes)
+    public static (int Width, int Height) Size(string name, byte[] bytes)
     {
         using var codec = OpenCodec(name, bytes);
         var (width, height) = (codec.Info.Width, codec.Info.Height);

@@ -5,19 +5,20 @@ namespace Myopia.Data.Formats;
 /// <summary>
 /// The ImageFolder convention: <c>&lt;root&gt;/{train,test|val}/&lt;class&gt;/&lt;image&gt;</c>, class index =
 /// position of the class folder in ordinal (byte-wise) sorted order, images in ordinal name order
-/// within a class. JPEG and PNG, decoded to RGB; every image must have the same size.
+/// within a class. JPEG and PNG, decoded to RGB (grayscale replicated, alpha dropped); photos of
+/// different sizes go through the dataset's resize and crop (<see cref="Transforms.ImagePipeline"/>).
 /// A tree that would train or score a different task than it seems to is refused, not trimmed:
 /// a class folder without images, a single class, or a class present in only one split (a
 /// silently dropped class shifts every later class index and the chance level).
 /// </summary>
-public sealed class ImageFolderReader(string format = "imagefolder", int? expectedClasses = null) : IDatasetReader
+public sealed class ImageFolderReader(string format = "imagefolder", int? expectedClasses = null) : IPhotoReader
 {
     private static readonly string[] TestSplits = ["test", "val"];
 
     public string Format { get; } = format;
     public string Layout => "<root>/train/<class>/*.{jpg,png} and <root>/test (or val)/<class>/*.{jpg,png}";
 
-    public bool Wants(string path) => ImageDecoder.IsImageFile(path);
+    public bool Wants(string path) => ImageDecoder.IsImageFile(path) || ClassWordsFile.IsWordsFile(path);
 
     public string? FindRoot(IReadOnlyList<string> paths)
     {
@@ -25,7 +26,7 @@ public sealed class ImageFolderReader(string format = "imagefolder", int? expect
         var splitsByRoot = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
-            if (!Wants(path)) continue;
+            if (!ImageDecoder.IsImageFile(path)) continue;
             var parts = path.Split('/');
             if (parts.Length < 3) continue;
             var root = string.Concat(parts[..^3].Select(p => p + "/"));
@@ -43,6 +44,13 @@ public sealed class ImageFolderReader(string format = "imagefolder", int? expect
 
     public DecodedDataset Read(FileSet files, string root, Action<string>? log = null)
     {
+        var index = Index(files, root, log);
+        log?.Invoke($"decoding {index.Train.Count:N0} train and {index.Test.Count:N0} {index.TestSplit} images ({index.ClassNames.Count} classes) from {files.Origin}");
+        return new DecodedDataset(Format, Decode(files, index.Train, log), Decode(files, index.Test, log), index.ClassNames) { ClassWords = index.ClassWords };
+    }
+
+    public PhotoIndex Index(FileSet files, string root, Action<string>? log = null)
+    {
         var train = Collect(files, root + "train/");
         var testSplit = TestSplits.First(s => Collect(files, root + s + "/").Count > 0);
         var test = Collect(files, root + testSplit + "/");
@@ -59,8 +67,10 @@ public sealed class ImageFolderReader(string format = "imagefolder", int? expect
         var tested = test.Select(f => f.Class).ToHashSet(StringComparer.Ordinal);
         foreach (var missing in classes.Where(c => !tested.Contains(c)))
             throw new MyopiaException($"{files.Origin}: class '{missing}' has train images but no folder in {root}{testSplit}/; every class must be in both splits");
-        log?.Invoke($"decoding {train.Count:N0} train and {test.Count:N0} {testSplit} images ({classes.Count} classes) from {files.Origin}");
-        return new DecodedDataset(Format, Decode(files, train, index, log), Decode(files, test, index, log), classes);
+        return new PhotoIndex(Format,
+            train.Select(f => new PhotoFile(f.Path, index[f.Class])).ToList(),
+            test.Select(f => new PhotoFile(f.Path, index[f.Class])).ToList(),
+            testSplit, classes, ClassWordsFile.Find(files, root, classes));
     }
 
     // Hidden folders (.ipynb_checkpoints, .DS_Store's kin) are tools' litter, not classes.
@@ -82,11 +92,9 @@ public sealed class ImageFolderReader(string format = "imagefolder", int? expect
             .OrderBy(p => p.Class, StringComparer.Ordinal).ThenBy(p => p.Path, StringComparer.Ordinal)
             .ToList();
 
-    internal static DecodedImages Decode(FileSet files, IReadOnlyList<(string Path, string Class)> items,
-        IReadOnlyDictionary<string, int> classIndex, Action<string>? log)
+    internal static DecodedImages Decode(FileSet files, IReadOnlyList<PhotoFile> items, Action<string>? log)
     {
-        var (pixels, height, width) = ImageDecoder.DecodeAll(items.Select(i => (i.Path, files[i.Path])).ToList(), log);
-        var labels = items.Select(i => classIndex[i.Class]).ToArray();
-        return new DecodedImages(pixels, labels, ImageDecoder.Channels, height, width);
+        var (pixels, height, width) = ImageDecoder.DecodeAll(items.Select(i => i.Path).ToList(), path => files[path], log);
+        return new DecodedImages(pixels, items.Select(i => i.Label).ToArray(), ImageDecoder.Channels, height, width);
     }
 }

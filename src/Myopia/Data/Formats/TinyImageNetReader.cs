@@ -8,7 +8,7 @@ namespace Myopia.Data.Formats;
 /// train/&lt;wnid&gt;/images/*.JPEG; the labelled validation set (used as test split, as the paper did)
 /// in val/images/ with labels in val/val_annotations.txt. The unlabelled test/ folder is not read.
 /// </summary>
-public sealed class TinyImageNetReader : IDatasetReader
+public sealed class TinyImageNetReader : IPhotoReader
 {
     private const string WnidsFile = "wnids.txt";
     private const string AnnotationsFile = "val_annotations.txt";
@@ -19,7 +19,7 @@ public sealed class TinyImageNetReader : IDatasetReader
     public bool Wants(string path)
     {
         var name = RootFinder.FileName(path);
-        if (name is WnidsFile or AnnotationsFile) return true;
+        if (name is WnidsFile or AnnotationsFile || ClassWordsFile.IsWordsFile(path)) return true;
         return ImageDecoder.IsImageFile(path) && (path.Contains("/images/", StringComparison.Ordinal) || path.StartsWith("images/", StringComparison.Ordinal))
                && !path.Contains("test/images/", StringComparison.Ordinal);
     }
@@ -31,6 +31,16 @@ public sealed class TinyImageNetReader : IDatasetReader
     }
 
     public DecodedDataset Read(FileSet files, string root, Action<string>? log = null)
+    {
+        var index = Index(files, root, log);
+        log?.Invoke($"decoding {index.Train.Count:N0} train and {index.Test.Count:N0} val images ({index.ClassNames.Count} classes) from {files.Origin}");
+        return new DecodedDataset(Format, ImageFolderReader.Decode(files, index.Train, log), ImageFolderReader.Decode(files, index.Test, log), index.ClassNames)
+        {
+            ClassWords = index.ClassWords,
+        };
+    }
+
+    public PhotoIndex Index(FileSet files, string root, Action<string>? log = null)
     {
         var wnids = ClassNameFile.Parse(files[root + WnidsFile], WnidsFile);
         var index = wnids.Select((w, i) => (w, i)).ToDictionary(p => p.w, p => p.i, StringComparer.Ordinal);
@@ -65,10 +75,9 @@ public sealed class TinyImageNetReader : IDatasetReader
         }
         test = test.OrderBy(t => t.Path, StringComparer.Ordinal).ToList();
         if (train.Count == 0) throw new MyopiaException($"{files.Origin}: no training images under {root}train/<wnid>/images/");
-        log?.Invoke($"decoding {train.Count:N0} train and {test.Count:N0} val images ({wnids.Count} classes) from {files.Origin}");
-        return new DecodedDataset(Format,
-            ImageFolderReader.Decode(files, train, index, log),
-            ImageFolderReader.Decode(files, test, index, log),
-            wnids);
+        return new PhotoIndex(Format,
+            train.Select(t => new PhotoFile(t.Path, index[t.Class])).ToList(),
+            test.Select(t => new PhotoFile(t.Path, index[t.Class])).ToList(),
+            "val", wnids, ClassWordsFile.Find(files, root, wnids));
     }
 }

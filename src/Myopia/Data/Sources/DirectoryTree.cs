@@ -23,12 +23,10 @@ public sealed class DirectoryTree(string root) : FileTree
 
     public override FileSet Read(Func<string, bool> wanted, Action<string>? log = null)
     {
+        // Nothing is read yet: the readers' parallel decoding reads each file as it decodes it.
         var list = Wanted(wanted);
-        var files = new ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal);
-        // Thousands of small image files: reading them in parallel hides per-file latency.
-        ParallelWork.Run(() => Parallel.ForEach(list, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount) },
-            item => files[item.Relative] = File.ReadAllBytes(item.Info.FullName)));
-        return new FileSet(Location, files, Folders());
+        return new FileSet(Location, list.Select(f => f.Relative).ToList(),
+            relative => File.ReadAllBytes(Path.Combine(Location, relative)), Folders());
     }
 
     /// <summary>The wanted files' relative paths, in ordinal order (a cheap listing: nothing is read).</summary>

@@ -4,17 +4,34 @@ namespace Myopia.Data.Sources;
 /// Files read from a <see cref="FileTree"/>, keyed by relative path ('/' separators, ordinal).
 /// <see cref="Origin"/> names the folder or archive, so error messages can say where a file came from.
 /// <see cref="Folders"/> also holds folders without any wanted file, so an empty class folder is seen, not lost.
+/// A folder's files are read from disk when asked for, so listing a million photos costs no memory
+/// for their bytes; an archive's are held in memory as read in its one sequential pass.
 /// </summary>
 public sealed class FileSet
 {
-    private readonly Dictionary<string, byte[]> files;
+    private readonly Dictionary<string, byte[]>? files;
+    private readonly HashSet<string>? onDisk;
+    private readonly Func<string, byte[]>? read;
 
     /// <param name="folders">Every folder of the tree (no trailing '/'); the wanted files' folders are always included.</param>
     public FileSet(string origin, IReadOnlyDictionary<string, byte[]> files, IEnumerable<string>? folders = null)
+        : this(origin, files.Keys.ToList(), folders)
+    {
+        this.files = new Dictionary<string, byte[]>(files, StringComparer.Ordinal);
+    }
+
+    /// <summary>Files read on demand by <paramref name="read"/> (relative path to bytes).</summary>
+    public FileSet(string origin, IReadOnlyList<string> paths, Func<string, byte[]> read, IEnumerable<string>? folders = null)
+        : this(origin, paths, folders)
+    {
+        onDisk = new HashSet<string>(paths, StringComparer.Ordinal);
+        this.read = read;
+    }
+
+    private FileSet(string origin, IReadOnlyList<string> paths, IEnumerable<string>? folders)
     {
         Origin = origin;
-        this.files = new Dictionary<string, byte[]>(files, StringComparer.Ordinal);
-        Paths = this.files.Keys.Order(StringComparer.Ordinal).ToList();
+        Paths = paths.Order(StringComparer.Ordinal).ToList();
         var all = new HashSet<string>(folders ?? [], StringComparer.Ordinal);
         foreach (var path in Paths)
             for (var slash = path.IndexOf('/'); slash >= 0; slash = path.IndexOf('/', slash + 1))
@@ -37,12 +54,24 @@ public sealed class FileSet
     /// <summary>Every path, in ordinal order.</summary>
     public IReadOnlyList<string> Paths { get; }
 
-    public int Count => files.Count;
+    public int Count => Paths.Count;
 
-    public bool Contains(string path) => files.ContainsKey(path);
+    public bool Contains(string path) => files?.ContainsKey(path) ?? onDisk!.Contains(path);
 
-    public byte[] this[string path] =>
-        files.TryGetValue(path, out var bytes) ? bytes : throw new MyopiaException($"{Origin}: {path} is missing");
+    public byte[] this[string path]
+    {
+        get
+        {
+            if (files is not null)
+                return files.TryGetValue(path, out var bytes) ? bytes : throw new MyopiaException($"{Origin}: {path} is missing");
+            if (!onDisk!.Contains(path)) throw new MyopiaException($"{Origin}: {path} is missing");
+            try { return read!(path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new MyopiaException($"{Origin}: {path} could not be read: {e.Message}");
+            }
+        }
+    }
 
     /// <summary>The first path (ordinal order) whose file name is <paramref name="fileName"/>, or null.</summary>
     public string? FindByName(string fileName) =>
