@@ -11,5 +11,5 @@ public static class PatchEvaluation
 {
     public static EvaluationResult Run(Classifier classifier, ImageDataset test, int tile, int stride, int batch) =>
         ProgressDisplay.Analysis((progress, cancel) =>
-            new PatchAveragedEvaluator(classifier, new PatchAveragedOptions(tile, stride, Math.Max(batch, 256) * 4)).Run(test, progress, cancel));
+            new PatchAveragedEvaluator(classifier, new PatchAveragedOptions(tile, stride, PatchLogits.PatchesPerPass(batch, test.Height, test.Width, tile))).Run(test, progress, cancel));
 }

@@ -19,12 +19,14 @@ public static class AgreementCommand
         var tiles = new Option<string>("--tiles") { Description = "comma-separated tile sizes", DefaultValueFactory = _ => "8,12,16,24" };
         var stride = new Option<int>("--stride") { Description = "tile stride", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var testLimit = CommonOptions.TestLimit(defaultValue: 1000);
+        var batch = CommonOptions.Batch(128);
+        batch.Description = "each forward pass holds at most this many full images' worth of tile pixels; bounds memory";
         var output = CommonOptions.Out();
         var json = CommonOptions.Json();
         var threads = CommonOptions.Threads();
         var command = new Command("agreement", "For a (full-image) model: fraction of tiles agreeing with its full-image prediction, single-tile and patch-averaged accuracy, per tile size.")
         {
-            data, dataDir, tiles, stride, testLimit, output, json, threads,
+            data, dataDir, tiles, stride, testLimit, batch, output, json, threads,
         };
         var model = new ModelSpecOptions().AddTo(command);
         command.SetAction(parse =>
@@ -39,7 +41,7 @@ public static class AgreementCommand
             DataLoading.RecordSkipped(splits, outDir);
             using var classifier = model.Load(parse, DataDefaults.Of(splits));
             var result = ProgressDisplay.Analysis((progress, cancel) =>
-                new TileAgreement(classifier, new TileAgreementOptions(sizes, parse.GetValue(stride))).Run(splits.Test, progress, cancel));
+                new TileAgreement(classifier, new TileAgreementOptions(sizes, parse.GetValue(stride), BatchImages: CommonOptions.Positive(parse.GetValue(batch), "--batch"))).Run(splits.Test, progress, cancel));
             AgreementWriter.Write(result, classifier, outDir);
             Console.Error.WriteLine($"results in {outDir}");
             if (parse.GetValue(json)) { JsonOutput.Print(result); return 0; }

@@ -70,7 +70,7 @@ public static class EvalCommand
             if (patchTile is { } t)
             {
                 results.Add(ProgressDisplay.Analysis((progress, cancel) =>
-                    new PatchAveragedEvaluator(classifier, new PatchAveragedOptions(t, parse.GetValue(stride), Math.Max(batchSize, 256) * 4))
+                    new PatchAveragedEvaluator(classifier, new PatchAveragedOptions(t, parse.GetValue(stride), PatchLogits.PatchesPerPass(batchSize, splits.Test.Height, splits.Test.Width, t)))
                         .Run(splits.Test, progress, cancel)));
             }
 

@@ -27,12 +27,14 @@ public static class HeatmapCommand
         var cls = new Option<int?>("--class") { Description = "class index for --target class (also the probability map's class)" }.AtLeast(0);
         var mode = new Option<string>("--mode") { Description = "exact, dense or both (dense needs a global-average-pooling model)", DefaultValueFactory = _ => "exact" };
         mode.AcceptOnlyFromAmong("exact", "dense", "both");
+        var batch = CommonOptions.Batch(128);
+        batch.Description = "each forward pass holds at most this many full images' worth of tile pixels; bounds memory";
         var output = CommonOptions.Out();
         var json = CommonOptions.Json();
         var threads = CommonOptions.Threads();
         var command = new Command("heatmap", "Tile heatmaps: the evidence each T x T tile gives for the class of interest, over the image.")
         {
-            data, dataDir, tile, stride, count, indices, ofClasses, target, cls, mode, output, json, threads,
+            data, dataDir, tile, stride, count, indices, ofClasses, target, cls, mode, batch, output, json, threads,
         };
         var model = new ModelSpecOptions().AddTo(command);
         command.SetAction(parse =>
@@ -48,7 +50,8 @@ public static class HeatmapCommand
             using var images = splits.Test.Select(picked);
             int t = parse.GetValue(tile) ?? classifier.Card.Tile ?? 8;
             var targetKind = Enum.Parse<HeatmapTarget>(parse.GetValue(target)!, ignoreCase: true);
-            var options = new TileHeatmapOptions(t, parse.GetValue(stride), targetKind, parse.GetValue(cls));
+            var options = new TileHeatmapOptions(t, parse.GetValue(stride), targetKind, parse.GetValue(cls),
+                PatchBatch: PatchLogits.PatchesPerPass(CommonOptions.Positive(parse.GetValue(batch), "--batch"), images.Height, images.Width, t));
             var planar = picked.Select((_, i) => { using var one = images.Read(i, 1); return one.contiguous().data<byte>().ToArray(); }).ToArray();
             string which = parse.GetValue(mode)!;
             // On the synthetic set the class motifs are known: outline them and say how much evidence sits on them.

@@ -67,6 +67,14 @@ public static class PatchLogits
             yield return new PatchRange(image, 1, row, Math.Min(rowsPerBatch, ph - row), column, Math.Min(columnsPerBatch, pw - column));
     }
 
+    /// <summary>
+    /// How many T x T patches make one forward pass that holds as many pixels as <paramref name="batch"/>
+    /// full H x W images: the one meaning of --batch for every analysis, so that a 128-pixel tile of a
+    /// 224-pixel photo does not cost (128/8)^2 times the memory of an 8-pixel tile of CIFAR.
+    /// </summary>
+    public static int PatchesPerPass(int batch, int height, int width, int tile) =>
+        (int)Math.Clamp((long)batch * height * width / ((long)tile * tile), 1, 1 << 16);
+
     /// <summary>The padding that gives one T x T tile centred per pixel (the study's convention).</summary>
     public static (int Top, int Bottom, int Left, int Right) PerPixelPadding(int tile) =>
         tile % 2 == 0

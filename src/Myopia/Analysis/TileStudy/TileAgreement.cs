@@ -8,7 +8,8 @@ namespace Myopia.Analysis.TileStudy;
 /// <param name="Tiles">Tile sides T to measure, each at most the image side.</param>
 /// <param name="Stride">Step between tiles.</param>
 /// <param name="PatchBatch">Tiles per forward pass; bounds memory.</param>
-public sealed record TileAgreementOptions(IReadOnlyList<int> Tiles, int Stride = 1, int PatchBatch = 1024);
+/// <param name="BatchImages">When given, replaces <paramref name="PatchBatch"/> per tile size: each pass holds this many full images' worth of tile pixels.</param>
+public sealed record TileAgreementOptions(IReadOnlyList<int> Tiles, int Stride = 1, int PatchBatch = 1024, int? BatchImages = null);
 
 /// <summary>Agreement figures of one tile size (fractions in [0, 1]).</summary>
 public sealed record TileAgreementRow(int Tile, int Stride, long TilesPerImage, double TileAgreesWithFull, double SingleTileAccuracy, double PatchAveragedAccuracy, double FullImageAccuracy);
@@ -50,12 +51,13 @@ public sealed class TileAgreement(Classifier classifier, TileAgreementOptions op
         foreach (var tile in options.Tiles)
         {
             long perImage = (long)((data.Height - tile) / stride + 1) * ((data.Width - tile) / stride + 1);
-            int chunk = (int)Math.Max(1, options.PatchBatch * 4L / perImage);
+            int patchBatch = options.BatchImages is { } b ? PatchLogits.PatchesPerPass(b, data.Height, data.Width, tile) : options.PatchBatch;
+            int chunk = (int)Math.Max(1, patchBatch * 4L / perImage);
             double agree = 0, tileCorrect = 0, averagedCorrect = 0, fullCorrect = 0;
             BatchedInference.Run(classifier, data, chunk, $"agreement T={tile}", c =>
             {
                 var full = classifier.Logits(c.Images).argmax(1);                                              // N
-                var logits = PatchLogits.Compute(classifier.Logits, c.Images, tile, stride, options.PatchBatch); // N x Ph x Pw x K
+                var logits = PatchLogits.Compute(classifier.Logits, c.Images, tile, stride, patchBatch); // N x Ph x Pw x K
                 var tileClass = logits.argmax(3).flatten(1);                                                     // N x P
                 agree += tileClass.eq(full.unsqueeze(1)).to_type(ScalarType.Float64).mean([1]).sum().item<double>();
                 tileCorrect += tileClass.eq(c.Labels.unsqueeze(1)).to_type(ScalarType.Float64).mean([1]).sum().item<double>();
