@@ -103,8 +103,13 @@ public static class DataCommand
         if (s.PublishedMean != null && s.PublishedStd != null)
             Console.WriteLine($"published  ({Numbers(s.PublishedMean)}), std ({Numbers(s.PublishedStd)})");
         var table = new Table().AddColumns("class", "name", "train", "test");
+        if (s.ClassWords is not null) table.AddColumn("words");
         for (var c = 0; c < s.Classes; c++)
-            table.AddRow(new Text(c.ToString()), new Text(s.ClassNames[c]), new Text(s.Train.PerClass[c].ToString("N0")), new Text(s.Test.PerClass[c].ToString("N0")));
+        {
+            var cells = new List<Text> { new(c.ToString()), new(s.ClassNames[c]), new(s.Train.PerClass[c].ToString("N0")), new(s.Test.PerClass[c].ToString("N0")) };
+            if (s.ClassWords is { } words) cells.Add(new Text(words[c]));
+            table.AddRow(cells);
+        }
         AnsiConsole.Write(table);
     }
 

@@ -50,6 +50,9 @@ public static class EvalCommand
             using var classifier = model.Load(parse, DataDefaults.Of(splits));
             // Everything both modes need is checked before mode A spends its time.
             FullImageEvaluator.CheckClasses(classifier, splits.Test);
+            // Left at its default, the batch counts 32 x 32 images: 224-pixel photos go 5 at a time, not 256.
+            if (parse.GetResult(batch) is null or { Implicit: true })
+                batchSize = Myopia.Training.Trainer.EvaluationBatch(batchSize, splits.Test.Height, splits.Test.Width);
             classifier.CheckInputSide(splits.Test.Height, splits.Test.Width, $"the image side of {dataset},");
             int? patchTile = null;
             if (which is "patches" or "both")

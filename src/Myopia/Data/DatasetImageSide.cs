@@ -4,7 +4,7 @@ namespace Myopia.Data;
 
 /// <summary>
 /// The image side of a catalog dataset known without reading it (the published sets have one size,
-/// the synthetic set says its own), so options such as a tile size can be checked before any data
+/// the synthetic set says its own, a crop option fixes it), so options such as a tile size can be checked before any data
 /// is loaded or any run starts. Null where only the files can tell (imagefolder).
 /// </summary>
 public static class DatasetImageSide
@@ -24,8 +24,10 @@ public static class DatasetImageSide
         if (DatasetCatalog.Find(name) is not { } info) return null;
         if (info.Name == DatasetCatalog.TwoPoints) return TwoPointsOptions.Parse(options).Side;
         if (info.IsEmbedded) return SyntheticOptions.Parse(options).ImageSize;
-        if (options is not null)
-            throw new MyopiaException($"dataset '{info.Name}' takes no options (only '{DatasetCatalog.Synthetic}:key=value,...' and '{DatasetCatalog.TwoPoints}:key=value,...' do)");
+        var files = DatasetOptions.Parse(options, info.Name);
+        // A crop fixes the side whatever the files; a resize alone leaves it to them.
+        if (files.Pipeline?.OutputSize(train: true) is { } size) return Math.Min(size.Height, size.Width);
+        if (files.Pipeline?.Resize is not null) return null;
         return Published.TryGetValue(info.Name, out var side) ? side : null;
     }
 }

@@ -12,7 +12,7 @@ public sealed record SplitSummary(int Count, long Bytes, long[] PerClass);
 /// </summary>
 public sealed record DatasetSummary(
     string Name, string Format, string Source, bool FromCache,
-    int Classes, IReadOnlyList<string> ClassNames, int Channels, int Height, int Width,
+    int Classes, IReadOnlyList<string> ClassNames, IReadOnlyList<string>? ClassWords, int Channels, int Height, int Width,
     SplitSummary Train, SplitSummary Test,
     float[] Mean, float[] Std, float[]? PublishedMean, float[]? PublishedStd)
 {
@@ -20,7 +20,7 @@ public sealed record DatasetSummary(
     {
         var (train, test) = (loaded.Splits.Train, loaded.Splits.Test);
         return new DatasetSummary(loaded.Name, loaded.Format, loaded.Source, loaded.FromCache,
-            train.ClassCount, train.ClassNames, train.Channels, train.Height, train.Width,
+            train.ClassCount, train.ClassNames, train.ClassWords, train.Channels, train.Height, train.Width,
             Split(train), Split(test),
             loaded.Splits.Normalization.Mean, loaded.Splits.Normalization.Std,
             info?.PublishedNormalization?.Mean, info?.PublishedNormalization?.Std);

@@ -35,7 +35,7 @@ public sealed class FullImageEvaluator(Classifier classifier, FullImageOptions o
             tally.Add(logits, chunk.Labels);
             predictions?.Add(chunk.Start, logits, chunk.Labels);
         }, progress, cancellation);
-        return tally.Result("full", data.ClassNames, data.Count / Math.Max(1e-9, clock.Elapsed.TotalSeconds)) with
+        return tally.Result("full", DisplayNames(data), data.Count / Math.Max(1e-9, clock.Elapsed.TotalSeconds)) with
         {
             Predictions = predictions?.Result(),
         };
@@ -70,4 +70,8 @@ public sealed class FullImageEvaluator(Classifier classifier, FullImageOptions o
 
     private static bool IsNumbered(IReadOnlyList<string> names) =>
         names.Select((name, i) => name == i.ToString(System.Globalization.CultureInfo.InvariantCulture)).All(same => same);
+
+    /// <summary>The class names a reader sees: WNIDs with their words where the dataset ships them.</summary>
+    public static IReadOnlyList<string> DisplayNames(ImageDataset data) =>
+        Enumerable.Range(0, data.ClassCount).Select(data.DisplayName).ToList();
 }

@@ -91,7 +91,7 @@ public sealed class Trainer
         using var classifier = Classifiers.Classifier.FromModule(model, data.Normalization, data.Test.ClassNames,
             data.Train.Height, data.Train.Width, options.Tile, options.Model, options.InputNoise);
         classifier.Compute = new ComputeChoice(compute.NumericPrecision, compute.Format, compute.PrecisionReason);
-        var evaluator = new FullImageEvaluator(classifier, new FullImageOptions(options.EvalBatch) { TestTimeFlip = options.Tta == "flip" });
+        var evaluator = new FullImageEvaluator(classifier, new FullImageOptions(EvaluationBatch(options.EvalBatch, data.Test.Height, data.Test.Width)) { TestTimeFlip = options.Tta == "flip" });
         long n = data.Train.Count;
         long batches = (n + options.Batch - 1) / options.Batch;
         var memoryLog = ResidentMemoryLog.FromEnvironment();
@@ -172,6 +172,14 @@ public sealed class Trainer
 
         return Result(info, interrupted: false, previousSeconds + total.Elapsed.TotalSeconds);
     }
+
+    /// <summary>
+    /// Test images per evaluation pass: the eval batch counts 32 x 32 images, so a 224-pixel photo dataset
+    /// evaluates 5 at a time instead of holding 256 photos' activations (gigabytes) at once. Results do
+    /// not depend on it (the network is in eval mode).
+    /// </summary>
+    public static int EvaluationBatch(int evalBatch, int height, int width) =>
+        (int)Math.Clamp(evalBatch * 1024L / Math.Max(1024L, (long)height * width), 1, evalBatch);
 
     /// <summary>
     /// The epoch-end writes, each atomic, ordered so that checkpoint.pt commits LAST: everything else derives

@@ -29,7 +29,7 @@ public sealed class PatchAveragedEvaluator(Classifier classifier, PatchAveragedO
             using var mean = MeanLogitsOfNormalized(chunk.Images);
             tally.Add(mean, chunk.Labels);
         }, progress, cancellation);
-        return tally.Result($"patches-t{options.Tile}" + (options.Stride > 1 ? $"-s{options.Stride}" : ""), data.ClassNames,
+        return tally.Result($"patches-t{options.Tile}" + (options.Stride > 1 ? $"-s{options.Stride}" : ""), Evaluation.FullImageEvaluator.DisplayNames(data),
             data.Count / Math.Max(1e-9, clock.Elapsed.TotalSeconds));
     }
 
