@@ -87,6 +87,7 @@ public static class BenchCommand
         });
         command.Subcommands.Add(HeatmapCommand());
         command.Subcommands.Add(BenchShiftCommand.Create());
+        command.Subcommands.Add(BenchDataCommand.Create());
         command.Subcommands.Add(BenchDiffeoCommand.Create());
         return command;
     }
