@@ -82,11 +82,39 @@ public static class ImageDecoder
     public static (byte[] Pixels, int Height, int Width) Decode(string name, byte[] bytes)
     {
         var (width, height) = Size(name, bytes);
-        var rgba = new byte[width * height * 4];
-        DecodeRgba(name, bytes, width, height, rgba);
-        var planar = new byte[Channels * width * height];
-        ToPlanar(rgba, planar, width * height);
-        return (planar, height, width);
+        // Streaming decodes every photo every epoch: a pooled buffer spares the large-object heap.
+        var rgba = System.Buffers.ArrayPool<byte>.Shared.Rent(width * height * 4);
+        try
+        {
+            DecodeRgba(name, bytes, width, height, rgba);
+            var planar = new byte[Channels * width * height];
+            ToPlanar(rgba, planar, width * height);
+            return (planar, height, width);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rgba);
+        }
+    }
+
+    /// <summary>
+    /// Decodes one image of any size into interleaved RGBA in a buffer rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/>;
+    /// the caller returns it. Streaming decodes every photo every epoch, and pooled buffers spare the large-object heap.
+    /// </summary>
+    public static Transforms.RgbaImage DecodeRented(string name, byte[] bytes)
+    {
+        var (width, height) = Size(name, bytes);
+        var rgba = System.Buffers.ArrayPool<byte>.Shared.Rent(width * height * 4);
+        try
+        {
+            DecodeRgba(name, bytes, width, height, rgba);
+        }
+        catch
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rgba);
+            throw;
+        }
+        return new Transforms.RgbaImage(rgba, width, height);
     }
 
     /// <summary>Decodes one image of any size into three uint8 planes.</summary>

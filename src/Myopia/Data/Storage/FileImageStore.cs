@@ -81,10 +81,18 @@ public sealed class FileImageStore : IImageStore
     public PlanarImage Transform(long index, long draw = 0)
     {
         var path = paths[index];
-        var decoded = ImageDecoder.DecodePlanar(path, files[path]);
-        var image = train && pipeline.IsRandom
-            ? pipeline.Train(decoded, SplitMix64.Derive(draw, 0x5EED, StableHash(path)))
-            : pipeline.Evaluate(decoded);
+        var decoded = ImageDecoder.DecodeRented(path, files[path]);
+        PlanarImage image;
+        try
+        {
+            image = train && pipeline.IsRandom
+                ? pipeline.Train(decoded, SplitMix64.Derive(draw, 0x5EED, StableHash(path)))
+                : pipeline.Evaluate(decoded);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(decoded.Pixels);
+        }
         if (image.Height != Height || image.Width != Width)
             throw new MyopiaException($"{files.Origin}: {path} is {decoded.Width}x{decoded.Height} ({image.Width}x{image.Height} after {pipeline}), but the split's images are {Width}x{Height}; " +
                                       "give the dataset a crop (e.g. --data NAME:resize=256,crop=224) so every image ends the same size");

@@ -33,24 +33,34 @@ public sealed record ImagePipeline(int? Resize, int? Crop, Interpolation Interpo
     }
 
     /// <summary>The evaluation transform of one image.</summary>
-    public PlanarImage Evaluate(PlanarImage image)
+    public PlanarImage Evaluate(PlanarImage image) => Evaluate(RgbaImage.From(image));
+
+    /// <summary>The evaluation transform of one decoded image.</summary>
+    public PlanarImage Evaluate(RgbaImage image)
     {
+        var whole = (0, 0, image.Width, image.Height);
         if (Resize is { } side)
         {
             var (h, w) = ShortSideSize(image.Height, image.Width, side);
-            image = PillowResampler.Resize(image, w, h, Interpolation);
+            // A crop inside the resized image is computed alone: the same pixels, a third of the work.
+            if (Crop is { } c && c <= h && c <= w)
+                return PillowResampler.Resize(image, whole, w, h, Interpolation, ((int)Math.Round((w - c) / 2.0), (int)Math.Round((h - c) / 2.0), c, c));
+            var resized = PillowResampler.Resize(image, whole, w, h, Interpolation, (0, 0, w, h));
+            return Crop is { } crop ? CenterCrop(resized, crop) : resized;
         }
-        if (Crop is { } crop) image = CenterCrop(image, crop);
-        return image;
+        return Crop is { } only ? CenterCrop(image.ToPlanar(), only) : image.ToPlanar();
     }
 
     /// <summary>The training transform of one image; <paramref name="seed"/> fixes its random crop.</summary>
-    public PlanarImage Train(PlanarImage image, ulong seed)
+    public PlanarImage Train(PlanarImage image, ulong seed) => Train(RgbaImage.From(image), seed);
+
+    /// <summary>The training transform of one decoded image; <paramref name="seed"/> fixes its random crop.</summary>
+    public PlanarImage Train(RgbaImage image, ulong seed)
     {
         if (TrainCrop is not { } random) return Evaluate(image);
         var generator = new SplitMix64(seed);
-        var (left, top, width, height) = random.SampleBox(image.Width, image.Height, ref generator);
-        return PillowResampler.Resize(image.Crop(left, top, width, height), random.Size, random.Size, Interpolation);
+        var box = random.SampleBox(image.Width, image.Height, ref generator);
+        return PillowResampler.Resize(image, box, random.Size, random.Size, Interpolation, (0, 0, random.Size, random.Size));
     }
 
     /// <summary>torchvision's Resize(int): the short side becomes <paramref name="side"/>, the long side int(side * long / short).</summary>
