@@ -49,7 +49,7 @@ public sealed class LocalSlurmCluster : IDisposable
     });
 
     /// <summary>Runs a Slurm command against this cluster; throws if it does not end within 30 s.</summary>
-    public (int Code, string Stdout, string Stderr) Run(string tool, params string[] args) => Run(Config, tool, args);
+    public (int Code, string Stdout, string Stderr) Run(string tool, params string[] args) => RunWith(Config, tool, args);
 
     /// <summary>The array tasks the cluster holds, by "JOB_INDEX", with their state.</summary>
     public Dictionary<string, string> Queue()
@@ -120,7 +120,7 @@ public sealed class LocalSlurmCluster : IDisposable
         {
             if (started.FirstOrDefault(p => p.HasExited) is { } dead)
                 throw new InvalidOperationException($"{dead.StartInfo.ArgumentList[1]} exited ({dead.ExitCode}); {Tail(folder)}");
-            var (code, stdout, stderr) = Run(config, "sinfo", "--noheader", "--format=%T");
+            var (code, stdout, stderr) = RunWith(config, "sinfo", "--noheader", "--format=%T");
             last = (stdout + stderr).Trim();
             if (code == 0 && last == "idle") return (folder, config);
             Thread.Sleep(200);
@@ -136,9 +136,9 @@ public sealed class LocalSlurmCluster : IDisposable
             var config = Path.Combine(folder, "slurm.conf");
             try
             {
-                Run(config, "scancel", "--user", System.Environment.UserName);
+                RunWith(config, "scancel", "--user", System.Environment.UserName);
                 var deadline = DateTime.UtcNow.AddSeconds(30);
-                while (DateTime.UtcNow < deadline && Run(config, "squeue", "--noheader").Stdout.Trim().Length > 0) Thread.Sleep(200);
+                while (DateTime.UtcNow < deadline && RunWith(config, "squeue", "--noheader").Stdout.Trim().Length > 0) Thread.Sleep(200);
             }
             catch (TimeoutException) { /* the daemons end below regardless */ }
         }
@@ -158,7 +158,7 @@ public sealed class LocalSlurmCluster : IDisposable
             catch (IOException) { /* a file a daemon still held; the temp folder is cleaned later */ }
     }
 
-    private static (int Code, string Stdout, string Stderr) Run(string config, string tool, params string[] args)
+    private static (int Code, string Stdout, string Stderr) RunWith(string config, string tool, params string[] args)
     {
         var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) start.ArgumentList.Add(a);

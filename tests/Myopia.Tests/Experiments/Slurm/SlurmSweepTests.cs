@@ -140,7 +140,7 @@ public sealed class SlurmSweepTests(LocalSlurmCluster cluster, ITestOutputHelper
         Assert.Contains(Path.Combine(broken, "train.log"), failed);
         Assert.Contains("exit 2", failed);
         Assert.StartsWith("error: 1 of 2 runs failed (smallcnn-t8-s1)", lines[^1]);
-        Assert.Contains("not a model file", File.ReadAllText(Path.Combine(broken, "train.log")));
+        Assert.Contains("is not a Myopia checkpoint", File.ReadAllText(Path.Combine(broken, "train.log")));
         Assert.Equal(2, File.ReadAllLines(Path.Combine(dir, SweepRunner.ResultsCsv)).Length); // the run that finished
     }
 }
