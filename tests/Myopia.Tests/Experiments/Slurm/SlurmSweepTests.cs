@@ -10,7 +10,8 @@ namespace Myopia.Tests.Experiments.Slurm;
 /// <summary>
 /// <c>sweep --executor slurm</c> against a real single-node Slurm (<see cref="LocalSlurmCluster"/>):
 /// an array of tiny synthetic runs gives the local executor's results; a task cancelled mid-run is
-/// resubmitted by a re-run and resumes from its checkpoint; a failing run is named with its log, exit 2.
+/// resubmitted by a re-run and resumes from its checkpoint; one warned of its time limit (USR2) checkpoints,
+/// requeues itself and resumes; a failing run is named with its log, exit 2.
 /// </summary>
 [Collection(LocalSlurmCollection.Name)]
 public sealed class SlurmSweepTests(LocalSlurmCluster cluster, ITestOutputHelper output) : IDisposable
@@ -123,6 +124,39 @@ public sealed class SlurmSweepTests(LocalSlurmCluster cluster, ITestOutputHelper
         var summary = global::Myopia.IO.JsonOutput.Deserialize<TrainingResult>(File.ReadAllText(Path.Combine(run, "summary.json")));
         Assert.Equal(epochs, summary.CompletedEpochs);
         Assert.Equal(epochs + 1, File.ReadAllLines(Path.Combine(run, "metrics.csv")).Length);
+    }
+
+    [SlurmFact]
+    public void ATaskWarnedOfItsTimeLimitCheckpointsRequeuesItselfAndResumes()
+    {
+        const int epochs = 25;
+        var dir = Path.Combine(root, "sweep");
+        var run = Path.Combine(dir, "runs", "smallcnn-full-s1");
+        Assert.Equal(0, Myopia(true, Sweep(dir, LongerData, "full", epochs, "--executor", "slurm", "--no-wait")).ExitCode);
+        var task = Assert.Single(Assert.Single(SlurmSubmissions.Read(dir)).Tasks);
+        WaitFor(() => File.Exists(Path.Combine(run, Checkpoint.FileName)), "the first epoch's checkpoint");
+
+        // What --signal=B:USR2@90 does 90 s before the time limit (or at a preemption).
+        var (code, _, stderr) = cluster.Run("scancel", "--batch", "--signal=USR2", task.Id);
+        Assert.True(code == 0, stderr);
+        WaitFor(() => File.ReadAllText(Path.Combine(run, "train.log")).Contains($"requeueing slurm task {task.Id}"), "the task requeueing itself", 60);
+        WaitFor(() => cluster.Queue().GetValueOrDefault(task.Id) == "PENDING", "the task back in the queue", 60);
+        var saved = Checkpoint.ReadInfo(Path.Combine(run, Checkpoint.FileName));
+        Assert.True(saved.CompletedEpochs < epochs, $"the run finished ({saved.CompletedEpochs} epochs) before the signal");
+        // Slurm holds a requeued job back for its credentials' lifetime (2 min); the test need not wait that long.
+        cluster.Run("scontrol", "update", $"JobId={task.Id}", "StartTime=now");
+
+        // A re-run follows the requeued task rather than submit the run again.
+        var rerun = Myopia(true, Sweep(dir, LongerData, "full", epochs, "--executor", "slurm"));
+        Assert.Equal(0, rerun.ExitCode);
+        Assert.Contains($"following {task.Id}", rerun.Stderr);
+        Assert.Single(SlurmSubmissions.Read(dir));
+        var log = File.ReadAllText(Path.Combine(run, "train.log"));
+        Assert.Contains($"== slurm task {task.Id} (job", log);
+        Assert.Contains("restart 1,", log);
+        Assert.Contains($"resuming {run}", log);
+        var summary = global::Myopia.IO.JsonOutput.Deserialize<TrainingResult>(File.ReadAllText(Path.Combine(run, "summary.json")));
+        Assert.Equal(epochs, summary.CompletedEpochs);
     }
 
     [SlurmFact]
