@@ -39,9 +39,9 @@ public static class SweepCommand
         var precision = CommonOptions.Precision();
         var memoryFormat = CommonOptions.MemoryFormat();
         var evalEvery = new Option<int>("--eval-every") { Description = "evaluate each run on the full test images every N epochs (the final epoch always)", DefaultValueFactory = _ => 1 }.AtLeast(1);
-        var jobs = new Option<int>("--jobs") { Description = "runs at once (child processes)", DefaultValueFactory = _ => 1 }.AtLeast(1);
+        var jobs = new Option<int>("--jobs") { Description = "runs at once (child processes; with --executor slurm the array's %N, default no limit)", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var threads = CommonOptions.Threads();
-        threads.Description = "CPU threads per job (0: cores / jobs)";
+        threads.Description = "CPU threads per job (0: cores / jobs); with --executor slurm each task's CPUs (0: 1)";
         var patchStride = new Option<int>("--patch-stride") { Description = "stride of mode B (patch-averaged) evaluation after each run; 0 skips it", DefaultValueFactory = _ => 1 }.AtLeast(0);
         var patchLimit = new Option<int?>("--patch-test-limit") { Description = "test images used for mode B (default: all)" }.AtLeast(1);
         var theory = new Option<string?>("--theory") { Description = "err(t) preset overlaid on the figure (default: the dataset's, if it has one)" };
