@@ -160,6 +160,19 @@ public sealed class SlurmSweepTests(LocalSlurmCluster cluster, ITestOutputHelper
     }
 
     [SlurmFact]
+    public void AnArraySbatchRefusesIsOneErrorLineAndNoSubmission()
+    {
+        var dir = Path.Combine(root, "sweep");
+        var result = Myopia(true, Sweep(dir, TinyData, "full", 1, "--executor", "slurm", "--partition", "nosuch"));
+        Assert.Equal(2, result.ExitCode);
+        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines, l => l.StartsWith("error: ", StringComparison.Ordinal));
+        Assert.StartsWith("error: sbatch refused the job array", lines[^1]);
+        Assert.Contains("nosuch", lines[^1]);
+        Assert.Empty(SlurmSubmissions.Read(dir));
+    }
+
+    [SlurmFact]
     public void AFailingRunIsNamedWithItsLogAndTheSweepExitsWith2()
     {
         var dir = Path.Combine(root, "sweep");
