@@ -59,7 +59,7 @@ public static class SweepCommand
         {
             // Flags given on the command line override the config file; flags left out keep its values.
             bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
-            if (parse.GetValue(cluster.Status) is { } statusDir) return Status(statusDir, parse.GetValue(theory), parse.GetValue(json));
+            if (parse.GetValue(cluster.Status) is { } statusDir) return SweepStatus.Show(statusDir, parse.GetValue(theory), parse.GetValue(json));
             if (parse.GetValue(output) is null) throw new MyopiaException("Option '--out' is required (or --status DIR to follow a sweep on Slurm)");
             var slurm = cluster.Read(parse, parse.GetValue(threads), Given(jobs) ? parse.GetValue(jobs) : null);
             SweepSpec? fromFile = null;
@@ -159,8 +159,8 @@ public static class SweepCommand
         return command;
     }
 
-    // Figures, report and table (or JSON) of what finished; failed runs make it a user error (exit 2).
-    private static int Finish(SweepResult result, SweepSpec spec, string? theory, bool json)
+    /// <summary>Figures, report and table (or JSON) of what finished; failed runs make it a user error (exit 2).</summary>
+    internal static int Finish(SweepResult result, SweepSpec spec, string? theory, bool json)
     {
         int side = ImageSide(result);
         SweepFigures.Write(result, TheoryFor(spec, theory), side);
@@ -171,52 +171,6 @@ public static class SweepCommand
         if (result.Failed.Count > 0)
             throw new MyopiaException($"{result.Failed.Count} of {result.Failed.Count + result.Rows.Count} runs failed ({string.Join(", ", result.Failed)}); see train.log in their folders under {Path.Combine(result.SweepDir, "runs")}");
         return 0;
-    }
-
-    /// <summary>
-    /// <c>sweep --status DIR</c>: where each run of a sweep submitted to Slurm stands, then the
-    /// results of what finished (results.csv, figures), as a re-run would collect them.
-    /// </summary>
-    private static int Status(string dir, string? theory, bool json)
-    {
-        var sweepDir = Path.GetFullPath(dir);
-        var specPath = Path.Combine(sweepDir, SweepRunner.SpecFile);
-        if (!File.Exists(specPath)) throw new MyopiaException($"--status {dir}: no sweep there ({SweepRunner.SpecFile} not found)");
-        var spec = JsonOutput.Deserialize<SweepSpec>(File.ReadAllText(specPath));
-        var tasks = SlurmSubmissions.LatestTasks(sweepDir);
-        if (tasks.Count == 0) throw new MyopiaException($"--status {dir}: the sweep was never submitted to Slurm ({Path.Combine(SlurmSubmissions.Folder, SlurmSubmissions.FileName)} not found); run it with --executor slurm");
-        var log = (string m) => System.Console.Error.WriteLine(m);
-        var runner = new SweepRunner(spec, sweepDir)
-        {
-            Log = log,
-            PatchEvaluator = (classifier, test, tile) => PatchEvaluation.Run(classifier, test, tile, spec.PatchStride, 256),
-        };
-        var plan = runner.Plan();
-        var client = new SlurmClient();
-        var progress = SlurmProgress.Of(tasks.Values, client.QueueStates(tasks.Values.Select(t => t.JobId).Distinct()), sweepDir, plan.Points);
-        var executor = new SlurmSweepExecutor(sweepDir, plan.Points, new SlurmOptions(), client, log);
-        for (int i = 0; i < plan.Points.Count; i++)
-        {
-            var state = progress.States[i];
-            var task = progress.Tasks.GetValueOrDefault(i);
-            log($"{plan.Points[i].Name,-32} {state.ToString().ToLowerInvariant(),-13} {(task is null ? "" : $"task {task.Id}")}" +
-                (state == SlurmRunState.Failed && task is not null ? $"  see {executor.FailureLog(task)}" : ""));
-        }
-        log($"slurm: {progress.Summary}");
-        if (plan.Points.Count - plan.Jobs.Count == 0)
-        {
-            log("no run has finished yet: nothing to collect");
-            return 0;
-        }
-        var result = runner.Collect(plan, o => DataLoading.Load(o.Data, o.DataDir, o.TrainLimit, o.TestLimit), 0);
-        if (progress.Pending + progress.Running > 0)
-        {
-            // Not all in: results of what finished, no verdict on the rest.
-            Finish(result with { Failed = [] }, spec, theory, json);
-            log($"{progress.Pending + progress.Running} run(s) still queued or running; results.csv holds the {result.Rows.Count} finished");
-            return 0;
-        }
-        return Finish(result, spec, theory, json);
     }
 
     // The err(t) preset drawn over the sweep: the named one, else the dataset's own, with N set to
