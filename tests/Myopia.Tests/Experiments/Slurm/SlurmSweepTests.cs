@@ -95,6 +95,8 @@ public sealed class SlurmSweepTests(LocalSlurmCluster cluster, ITestOutputHelper
         Assert.Equal(4, ResultsWithoutTimes(local).Count);
         Assert.Equal(ResultsWithoutTimes(local), ResultsWithoutTimes(onSlurm));
         Assert.Equal(Layout(local), Layout(onSlurm));
+        foreach (var figure in new[] { global::Myopia.Reporting.SweepFigures.ErrorFigure, global::Myopia.Reporting.SweepFigures.LossFigure, global::Myopia.Reporting.SweepFigures.AccuracyFigure })
+            Assert.True(File.ReadAllBytes(Path.Combine(local, figure)).SequenceEqual(File.ReadAllBytes(Path.Combine(onSlurm, figure))), $"{figure} differs");
     }
 
     [SlurmFact]
