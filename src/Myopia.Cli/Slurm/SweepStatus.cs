@@ -43,7 +43,9 @@ public static class SweepStatus
             log("no run has finished yet: nothing to collect");
             return 0;
         }
-        var result = runner.Collect(plan, o => DataLoading.Load(o.Data, o.DataDir, o.TrainLimit, o.TestLimit), 0);
+        var points = plan.Points.Select((p, i) => (p, i)).ToDictionary(x => x.p.Name, x => x.i);
+        var result = runner.Collect(plan, o => DataLoading.Load(o.Data, o.DataDir, o.TrainLimit, o.TestLimit), 0,
+            ready: p => progress.States[points[p.Name]] is not (SlurmRunState.Running or SlurmRunState.Pending));
         if (progress.Pending + progress.Running > 0)
         {
             // Not all in: results of what finished, no verdict on the rest.

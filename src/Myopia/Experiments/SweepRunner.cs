@@ -79,17 +79,19 @@ public sealed class SweepRunner(SweepSpec spec, string sweepDir)
     /// <summary>
     /// Gathers what finished: mode B of every finished run (cached in its folder), results.csv and
     /// results.json; the runs of <paramref name="plan"/> that did not finish are listed as failed.
+    /// <paramref name="ready"/> leaves out finished runs still being worked on elsewhere (a cluster
+    /// task computing their mode B), so their evaluation is not done twice at once.
     /// </summary>
-    public SweepResult Collect(SweepPlan plan, Func<TrainOptions, DatasetSplits> loadData, double seconds)
+    public SweepResult Collect(SweepPlan plan, Func<TrainOptions, DatasetSplits> loadData, double seconds, Func<SweepPoint, bool>? ready = null)
     {
         var points = plan.Points;
-        var finished = points.Where(p => IsFinished(RunDir(p), p.Options)).ToList();
+        var finished = points.Where(p => IsFinished(RunDir(p), p.Options) && (ready?.Invoke(p) ?? true)).ToList();
         patchPending = finished.Sum(PendingPatchEvaluations);
         patchDone = 0;
         patchSeconds = 0;
         if (patchPending > 0) Log?.Invoke($"mode B (patch-averaged) evaluation of {patchPending} checkpoint(s) follows");
         var rows = finished.Select(p => Row(p, loadData)).ToList();
-        var failed = points.Where(p => !IsFinished(RunDir(p), p.Options)).Select(p => p.Name).ToList();
+        var failed = points.Except(finished).Select(p => p.Name).ToList();
         var result = new SweepResult(SweepDir, spec.Base.Data, rows, Cells(rows), plan.Jobs.Count - failed.Count, points.Count - plan.Jobs.Count, seconds)
         {
             Failed = failed,
