@@ -41,16 +41,23 @@ public sealed class SlurmClient
         return states;
     }
 
-    /// <summary>The final state and exit code of an ended task ("FAILED", "1"), from the controller while it still holds the task, else from accounting where that is enabled.</summary>
+    /// <summary>The final state and exit code of an ended task ("FAILED", "exit 1"), from the controller while it still holds the task, else from accounting where that is enabled.</summary>
     public (string State, string ExitCode)? Outcome(string taskId)
     {
         var (code, stdout, _) = Run("scontrol", "--oneliner", "show", "job", taskId);
         if (code == 0 && Field(stdout, "JobState") is { } state && Field(stdout, "ExitCode") is { } exit)
-            return (state, exit.Split(':')[0]);
+            return (state, ExitCode(exit));
         if (!AccountingEnabled()) return null;
         (code, stdout, _) = Run("sacct", "--noheader", "--parsable2", "--allocations", "--jobs", taskId, "--format=State,ExitCode");
         var f = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Split('|');
-        return code == 0 && f is { Length: 2 } ? (f[0].Split(' ')[0], f[1].Split(':')[0]) : null;
+        return code == 0 && f is { Length: 2 } ? (f[0].Split(' ')[0], ExitCode(f[1])) : null;
+    }
+
+    // Slurm writes "EXIT:SIGNAL": "2:0" is exit code 2, "0:9" a task killed by signal 9.
+    private static string ExitCode(string slurmExitCode)
+    {
+        var parts = slurmExitCode.Split(':');
+        return parts.Length == 2 && parts[1] != "0" ? $"signal {parts[1]}" : $"exit {parts[0]}";
     }
 
     /// <summary>Puts a running task back in the queue (after it saved a checkpoint), to start again from there.</summary>

@@ -85,7 +85,7 @@ public sealed class SlurmSweepExecutor(string sweepDir, IReadOnlyList<SweepPoint
                 if (!ended.ContainsKey(task.Id)) ended[task.Id] = clock.Elapsed;
                 if (clock.Elapsed - ended[task.Id] < TimeSpan.FromSeconds(5) || !reported.Add(task.Id)) continue;
                 var outcome = slurm.Outcome(task.Id);
-                log($"FAILED {task.Run} (task {task.Id}{(outcome is { } o ? $", {o.State}, exit {o.ExitCode}" : "")}); see {FailureLog(task)}");
+                log($"FAILED {task.Run} (task {task.Id}{(outcome is { } o ? $", {o.State}, {o.ExitCode}" : "")}); see {FailureLog(task)}");
             }
             if (!sawRunning && progress.Running > 0)
             {
