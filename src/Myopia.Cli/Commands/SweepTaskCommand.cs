@@ -11,7 +11,8 @@ namespace Myopia.Cli.Commands;
 /// trains run number --index of the sweep in --out exactly as the local executor's child does
 /// (<c>myopia train --config RUN/sweep-config.json --out RUN --resume</c>: a new run, or the rest of an
 /// interrupted one), then computes the run's mode B there, on the cluster, for the sweep to collect.
-/// On USR2 (Slurm's warning before the time limit or a preemption) it checkpoints and requeues its task.
+/// On USR2 (Slurm's warning before the time limit, or a preemption under PreemptParameters=send_user_signal)
+/// it checkpoints and requeues its task; on SIGTERM (scancel, a preemption) it checkpoints and exits.
 /// </summary>
 public static class SweepTaskCommand
 {

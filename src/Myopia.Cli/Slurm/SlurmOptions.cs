@@ -20,7 +20,7 @@ public sealed partial record SlurmOptions
     public int? MaxRunning { get; init; }
     /// <summary>Further sbatch options, each written as one #SBATCH line (e.g. --account=lab, --qos=long).</summary>
     public IReadOnlyList<string> ExtraArgs { get; init; } = [];
-    /// <summary>Seconds before the time limit (or a preemption) that a task is told to checkpoint and requeue itself.</summary>
+    /// <summary>Seconds before its time limit that a task is told (USR2) to checkpoint and requeue itself.</summary>
     public int SignalSeconds { get; init; } = 90;
 
     /// <summary>Throws a <see cref="MyopiaException"/> naming the option whose value sbatch would refuse (or that would break the script).</summary>

@@ -7,7 +7,7 @@ namespace Myopia.Cli.Terminal;
 /// Slurm and container runtimes send before SIGKILL), and the death of the sweep process that started it
 /// (MYOPIA_PARENT_PID, see <see cref="ParentProcessWatch"/>). All set one cancellation token; the exit
 /// code then says which it was, as a shell would (130 for SIGINT, 143 for SIGTERM). On Linux, SIGUSR2 too:
-/// what a Slurm job array asks for (<c>--signal=B:USR2@90</c>) before its time limit or a preemption.
+/// what a Slurm job array asks for (<c>--signal=B:USR2@90</c>) before its time limit.
 /// </summary>
 public sealed class StopSignals : IDisposable
 {

@@ -138,7 +138,7 @@ public sealed class SlurmSweepTests(LocalSlurmCluster cluster, ITestOutputHelper
         var task = Assert.Single(Assert.Single(SlurmSubmissions.Read(dir)).Tasks);
         WaitFor(() => File.Exists(Path.Combine(run, Checkpoint.FileName)), "the first epoch's checkpoint");
 
-        // What --signal=B:USR2@90 does 90 s before the time limit (or at a preemption).
+        // What --signal=B:USR2@90 does 90 s before the time limit.
         var (code, _, stderr) = cluster.Run("scancel", "--batch", "--signal=USR2", task.Id);
         Assert.True(code == 0, stderr);
         WaitFor(() => File.ReadAllText(Path.Combine(run, "train.log")).Contains($"requeueing slurm task {task.Id}"), "the task requeueing itself", 60);
