@@ -35,18 +35,21 @@ public static class SweepStatus
             var state = progress.States[i];
             var task = progress.Tasks.GetValueOrDefault(i);
             log($"{plan.Points[i].Name,-32} {state.ToString().ToLowerInvariant(),-13} {(task is null ? "" : $"task {task.Id}")}" +
-                (state == SlurmRunState.Failed && task is not null ? $"  see {executor.FailureLog(task)}" : ""));
+                (state == SlurmRunState.Failed && task is not null ? $"{Outcome(client, task)}  see {executor.FailureLog(task)}" : ""));
         }
         log($"slurm: {progress.Summary}");
+        bool waiting = progress.Pending + progress.Running > 0;
         if (plan.Points.Count - plan.Jobs.Count == 0)
         {
+            if (!waiting && progress.Failed > 0)
+                throw new MyopiaException($"{progress.Failed} of {plan.Points.Count} runs failed and none finished; see their logs above, and run the sweep again to resubmit them");
             log("no run has finished yet: nothing to collect");
             return 0;
         }
         var points = plan.Points.Select((p, i) => (p, i)).ToDictionary(x => x.p.Name, x => x.i);
         var result = runner.Collect(plan, o => DataLoading.Load(o.Data, o.DataDir, o.TrainLimit, o.TestLimit), 0,
             ready: p => progress.States[points[p.Name]] is not (SlurmRunState.Running or SlurmRunState.Pending));
-        if (progress.Pending + progress.Running > 0)
+        if (waiting)
         {
             // Not all in: results of what finished, no verdict on the rest.
             SweepCommand.Finish(result with { Failed = [] }, spec, theory, json);
@@ -55,5 +58,9 @@ public static class SweepStatus
         }
         return SweepCommand.Finish(result, spec, theory, json);
     }
+
+    // " (CANCELLED, exit 0)": how Slurm saw the task end, where it still knows.
+    private static string Outcome(SlurmClient client, SlurmTask task) =>
+        client.Outcome(task.Id) is { } o ? $" ({o.State}, {o.ExitCode})" : "";
 
 }

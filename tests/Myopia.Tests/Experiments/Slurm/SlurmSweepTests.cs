@@ -114,6 +114,11 @@ public sealed class SlurmSweepTests(LocalSlurmCluster cluster, ITestOutputHelper
         WaitFor(() => !cluster.Queue().ContainsKey(task.Id), "the cancelled task leaving the queue", 60);
         var saved = Checkpoint.ReadInfo(Path.Combine(run, Checkpoint.FileName));
         Assert.True(saved.CompletedEpochs < epochs, $"the run finished ({saved.CompletedEpochs} epochs) before scancel");
+        // myopia itself ended the task (exit 143, SIGTERM handled, progress saved), and --status names it with its log.
+        var status = Myopia(true, "sweep", "--status", dir);
+        Assert.Equal(2, status.ExitCode);
+        Assert.Contains($"failed        task {task.Id} (CANCELLED, exit 143)  see {Path.Combine(run, "train.log")}", status.Stderr);
+        Assert.Contains("0 done, 0 running, 0 pending, 1 failed", status.Stderr);
 
         var rerun = Myopia(true, Sweep(dir, LongerData, "full", epochs, "--executor", "slurm"));
         Assert.Equal(0, rerun.ExitCode);
