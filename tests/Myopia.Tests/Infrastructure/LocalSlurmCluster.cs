@@ -62,6 +62,8 @@ public sealed class LocalSlurmCluster : IDisposable
 
     public void Dispose() => Stop(daemons, Folder.Length > 0 ? Folder : null);
 
+    // A requeued task waits out its credential's lifetime (cred_expire, 120 s by default) and then the
+    // next scheduling pass (sched_interval, 60 s): both short here, so a requeue test takes seconds.
     private static (string Folder, string Config) Start(List<Process> started)
     {
         var folder = Directory.CreateTempSubdirectory("myopia-slurm-").FullName;
@@ -78,11 +80,13 @@ public sealed class LocalSlurmCluster : IDisposable
             SlurmdPort={FreePort()}
             AuthType=auth/none
             CredType=cred/none
+            AuthInfo=cred_expire=5
             ProctrackType=proctrack/linuxproc
             TaskPlugin=task/none
             SelectType=select/cons_tres
             SelectTypeParameters=CR_Core
             SchedulerType=sched/builtin
+            SchedulerParameters=sched_interval=2
             MpiDefault=none
             ReturnToService=2
             StateSaveLocation={folder}/state

@@ -150,8 +150,6 @@ public sealed class SlurmSweepTests(LocalSlurmCluster cluster, ITestOutputHelper
         WaitFor(() => cluster.Queue().GetValueOrDefault(task.Id) == "PENDING", "the task back in the queue", 60);
         var saved = Checkpoint.ReadInfo(Path.Combine(run, Checkpoint.FileName));
         Assert.True(saved.CompletedEpochs < epochs, $"the run finished ({saved.CompletedEpochs} epochs) before the signal");
-        // Slurm holds a requeued job back for its credentials' lifetime (2 min); the test need not wait that long.
-        cluster.Run("scontrol", "update", $"JobId={task.Id}", "StartTime=now");
 
         // A re-run follows the requeued task rather than submit the run again.
         var rerun = Myopia(true, Sweep(dir, LongerData, "full", epochs, "--executor", "slurm"));
