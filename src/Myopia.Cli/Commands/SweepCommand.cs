@@ -136,7 +136,8 @@ public static class SweepCommand
                     runner.SaveSpec();
                     runner.CheckDataOf(plan.Jobs);
                     log($"sweep of {plan.Points.Count} runs: {plan.Points.Count - plan.Jobs.Count} already done, {plan.Jobs.Count} to run");
-                    onSlurm.Submit(plan.Jobs);
+                    var tasks = onSlurm.Submit(plan.Jobs);
+                    if (parse.GetValue(json)) JsonOutput.Print(tasks);
                     log($"not waiting; follow the sweep with: myopia sweep --status {outDir} (it also collects what finished)");
                     return 0;
                 }

@@ -22,7 +22,7 @@ public sealed class SweepClusterOptions
     public Option<string?> Gpus { get; } = new("--gpus") { Description = "slurm: GPUs of each task (N or TYPE:N); the runs then train with --device cuda" };
     public Option<string[]> SbatchArgs { get; } = new("--sbatch-arg") { Description = "slurm: a further sbatch option, e.g. --sbatch-arg=--account=lab (repeatable)", AllowMultipleArgumentsPerToken = false };
     public Option<bool> DryRun { get; } = new("--dry-run") { Description = "slurm: print the batch script instead of submitting it" };
-    public Option<bool> NoWait { get; } = new("--no-wait") { Description = "slurm: submit and return; follow with --status" };
+    public Option<bool> NoWait { get; } = new("--no-wait") { Description = "slurm: submit and return (with --json, print the array tasks); follow with --status" };
     public Option<string?> Status { get; } = new("--status") { Description = "show where each run of the Slurm sweep in this folder stands, and collect what finished (results.csv, figures)" };
 
     public void AddTo(Command command)

@@ -74,10 +74,11 @@ public sealed class SlurmSweepTests(LocalSlurmCluster cluster, ITestOutputHelper
     {
         var onSlurm = Path.Combine(root, "slurm");
         var clock = Stopwatch.StartNew();
-        var submitted = Myopia(true, Sweep(onSlurm, TinyData, "8,12,full", 2, "--executor", "slurm", "--no-wait"));
+        var submitted = Myopia(true, Sweep(onSlurm, TinyData, "8,12,full", 2, "--executor", "slurm", "--no-wait", "--json"));
         Assert.Equal(0, submitted.ExitCode);
         var submission = Assert.Single(SlurmSubmissions.Read(onSlurm));
         Assert.Equal([0, 1, 2], submission.Indices);
+        Assert.Equal(submission.Tasks, global::Myopia.IO.JsonOutput.Deserialize<List<SlurmTask>>(submitted.Stdout));
         // The time from the command to the first array task running, as a user waits for it.
         WaitFor(() => cluster.Queue().Values.Contains("RUNNING") || Directory.Exists(Path.Combine(onSlurm, "runs")), "a task running", 60);
         output.WriteLine($"MEASURED: sweep --executor slurm to first task running: {clock.Elapsed.TotalSeconds:F2} s (submission command itself: the CLI's start and sbatch)");
