@@ -24,6 +24,7 @@ public static class CommandCatalog
         yield return Commands.EvalCommand.Create();
         yield return Commands.ExportCommand.Create();
         yield return Commands.SweepCommand.Create();
+        yield return Commands.SweepTaskCommand.Create();
         yield return Commands.HeatmapCommand.Create();
         yield return Commands.AgreementCommand.Create();
         yield return Commands.ShiftCommand.Create();

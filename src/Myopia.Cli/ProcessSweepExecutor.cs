@@ -52,15 +52,14 @@ public sealed class ProcessSweepExecutor(int parallel, int threadsPerJob, Action
         Directory.CreateDirectory(job.RunDir);
         var config = Path.Combine(job.RunDir, "sweep-config.json");
         JsonOutput.WriteFile(config, job.Point.Options);
-        var start = new ProcessStartInfo(Environment.ProcessPath!)
+        var myopia = MyopiaInvocation.Prefix();
+        var start = new ProcessStartInfo(myopia[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        // Under `dotnet Myopia.Cli.dll` the process is dotnet and the entry assembly is the argument.
-        var entry = System.Reflection.Assembly.GetEntryAssembly()!.Location;
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") start.ArgumentList.Add(entry);
+        foreach (var a in myopia.Skip(1)) start.ArgumentList.Add(a);
         foreach (var a in new[] { "train", "--config", config, "--out", job.RunDir, "--threads", threadsPerJob.ToString() })
             start.ArgumentList.Add(a);
         if (job.Resume) start.ArgumentList.Add("--resume");

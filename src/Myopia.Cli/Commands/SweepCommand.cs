@@ -1,4 +1,5 @@
 using Myopia.IO;
+using Myopia.Cli.Slurm;
 using Myopia.Data;
 using Myopia.Data.Synthetic;
 using System.CommandLine;
@@ -38,25 +39,29 @@ public static class SweepCommand
         var precision = CommonOptions.Precision();
         var memoryFormat = CommonOptions.MemoryFormat();
         var evalEvery = new Option<int>("--eval-every") { Description = "evaluate each run on the full test images every N epochs (the final epoch always)", DefaultValueFactory = _ => 1 }.AtLeast(1);
-        var jobs = new Option<int>("--jobs") { Description = "runs at once (child processes)", DefaultValueFactory = _ => 1 }.AtLeast(1);
+        var jobs = new Option<int>("--jobs") { Description = "runs at once (child processes; with --executor slurm the array's %N, default no limit)", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var threads = CommonOptions.Threads();
-        threads.Description = "CPU threads per job (0: cores / jobs)";
+        threads.Description = "CPU threads per job (0: cores / jobs); with --executor slurm each task's CPUs (0: 1)";
         var patchStride = new Option<int>("--patch-stride") { Description = "stride of mode B (patch-averaged) evaluation after each run; 0 skips it", DefaultValueFactory = _ => 1 }.AtLeast(0);
         var patchLimit = new Option<int?>("--patch-test-limit") { Description = "test images used for mode B (default: all)" }.AtLeast(1);
         var theory = new Option<string?>("--theory") { Description = "err(t) preset overlaid on the figure (default: the dataset's, if it has one)" };
         var output = CommonOptions.Out();
-        output.Description = "sweep folder: sweep.json, results.csv, figures, report and one run folder per point";
-        output.Required = true;
+        output.Description = "sweep folder: sweep.json, results.csv, figures, report and one run folder per point (required unless --status)";
         var json = CommonOptions.Json();
+        var cluster = new SweepClusterOptions();
         var command = new Command("sweep", "Train every combination of models x tile sizes x seeds, resumably; plot test error vs tile size with the err(t) model.")
         {
             config, data, dataDir, recipe, models, tiles, seeds, epochs, batch, lr, schedule, set, trainLimit, testLimit, evalEvery, precision, memoryFormat, jobs, threads,
             patchStride, patchLimit, theory, output, json,
         };
+        cluster.AddTo(command);
         command.SetAction(parse =>
         {
             // Flags given on the command line override the config file; flags left out keep its values.
             bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
+            if (parse.GetValue(cluster.Status) is { } statusDir) return SweepStatus.Show(statusDir, parse.GetValue(theory), parse.GetValue(json));
+            if (parse.GetValue(output) is null) throw new MyopiaException("Option '--out' is required (or --status DIR to follow a sweep on Slurm)");
+            var slurm = cluster.Read(parse, parse.GetValue(threads), Given(jobs) ? parse.GetValue(jobs) : null);
             SweepSpec? fromFile = null;
             if (parse.GetValue(config) is { } path)
             {
@@ -115,30 +120,58 @@ public static class SweepCommand
                 CheckData = DatasetCatalog.EnsureAvailable,
                 PatchEvaluator = (classifier, test, tile) => PatchEvaluation.Run(classifier, test, tile, spec.PatchStride, 256),
             };
+            ISweepExecutor executor = new ProcessSweepExecutor(parallel, threadsPerJob, log);
+            if (slurm is not null)
+            {
+                var plan = runner.Plan();
+                var onSlurm = new SlurmSweepExecutor(outDir, plan.Points, slurm.Options, new SlurmClient(), log);
+                if (slurm.DryRun)
+                {
+                    if (plan.Jobs.Count == 0) log($"nothing to submit: all {plan.Points.Count} runs are finished");
+                    else System.Console.Out.Write(onSlurm.Script(plan.Jobs));
+                    return 0;
+                }
+                if (!slurm.Wait)
+                {
+                    runner.SaveSpec();
+                    runner.CheckDataOf(plan.Jobs);
+                    log($"sweep of {plan.Points.Count} runs: {plan.Points.Count - plan.Jobs.Count} already done, {plan.Jobs.Count} to run");
+                    var tasks = onSlurm.Submit(plan.Jobs);
+                    if (parse.GetValue(json)) JsonOutput.Print(tasks);
+                    log($"not waiting; follow the sweep with: myopia sweep --status {outDir} (it also collects what finished)");
+                    return 0;
+                }
+                executor = onSlurm;
+            }
             using var cancel = new CancellationTokenSource();
             System.Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
             SweepResult result;
             try
             {
-                result = runner.Run(new ProcessSweepExecutor(parallel, threadsPerJob, log),
-                    o => DataLoading.Load(o.Data, o.DataDir, o.TrainLimit, o.TestLimit), cancel.Token);
+                result = runner.Run(executor, o => DataLoading.Load(o.Data, o.DataDir, o.TrainLimit, o.TestLimit), cancel.Token);
             }
             catch (OperationCanceledException e)
             {
                 System.Console.Error.WriteLine(e.Message);
                 return 130;
             }
-            int side = ImageSide(result);
-            SweepFigures.Write(result, TheoryFor(spec, parse.GetValue(theory)), side);
-            SweepFigures.WriteReport(result, spec);
-            HtmlReport.Write(result.SweepDir);
-            if (parse.GetValue(json)) JsonOutput.Print(result);
-            else Show(result);
-            if (result.Failed.Count > 0)
-                throw new MyopiaException($"{result.Failed.Count} of {result.Failed.Count + result.Rows.Count} runs failed ({string.Join(", ", result.Failed)}); see train.log in their folders under {Path.Combine(result.SweepDir, "runs")}");
-            return 0;
+            return Finish(result, spec, parse.GetValue(theory), parse.GetValue(json));
         });
         return command;
+    }
+
+    /// <summary>Figures, report and table (or JSON) of what finished; failed runs make it a user error (exit 2).</summary>
+    internal static int Finish(SweepResult result, SweepSpec spec, string? theory, bool json)
+    {
+        int side = ImageSide(result);
+        SweepFigures.Write(result, TheoryFor(spec, theory), side);
+        SweepFigures.WriteReport(result, spec);
+        HtmlReport.Write(result.SweepDir);
+        if (json) JsonOutput.Print(result);
+        else Show(result);
+        if (result.Failed.Count > 0)
+            throw new MyopiaException($"{result.Failed.Count} of {result.Failed.Count + result.Rows.Count} runs failed ({string.Join(", ", result.Failed)}); see train.log in their folders under {Path.Combine(result.SweepDir, "runs")}");
+        return 0;
     }
 
     // The err(t) preset drawn over the sweep: the named one, else the dataset's own, with N set to

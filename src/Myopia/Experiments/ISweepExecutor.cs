@@ -10,4 +10,11 @@ public interface ISweepExecutor
 }
 
 /// <summary>A run of a sweep still to do; <paramref name="Resume"/> when its folder already holds a checkpoint.</summary>
-public sealed record SweepJob(SweepPoint Point, string RunDir, bool Resume);
+public sealed record SweepJob(SweepPoint Point, string RunDir, bool Resume)
+{
+    /// <summary>The run's position in <see cref="SweepSpec.Points"/>: how a cluster task names the run it trains.</summary>
+    public int Index { get; init; }
+}
+
+/// <summary>The runs of a sweep, in order, and those of them still to do.</summary>
+public sealed record SweepPlan(IReadOnlyList<SweepPoint> Points, IReadOnlyList<SweepJob> Jobs);

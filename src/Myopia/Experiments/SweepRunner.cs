@@ -29,45 +29,87 @@ public sealed class SweepRunner(SweepSpec spec, string sweepDir)
 
     public SweepResult Run(ISweepExecutor executor, Func<TrainOptions, DatasetSplits> loadData, CancellationToken cancel = default)
     {
-        spec.Validate();
-        Directory.CreateDirectory(SweepDir);
-        var specPath = Path.Combine(SweepDir, SpecFile);
-        var specJson = JsonOutput.Serialize(spec);
-        if (File.Exists(specPath) && File.ReadAllText(specPath).Trim() != specJson.Trim())
-            throw new MyopiaException($"{SweepDir} holds a different sweep ({SpecFile}); use another --out or the same configuration to resume it");
-        AtomicFile.WriteAllText(specPath, specJson + "\n");
-
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var points = spec.Points().ToList();
-        var jobs = new List<SweepJob>();
-        foreach (var p in points)
-        {
-            var dir = RunDir(p);
-            if (IsFinished(dir, p.Options)) continue;
-            jobs.Add(new SweepJob(p, dir, File.Exists(Path.Combine(dir, Checkpoint.FileName))));
-        }
-        Log?.Invoke($"sweep of {points.Count} runs: {points.Count - jobs.Count} already done, {jobs.Count} to run");
-        // Every child would fail on a dataset that is not there: say so once, before starting any.
-        if (CheckData is not null)
-            foreach (var (data, dataDir) in jobs.Select(j => (j.Point.Options.Data, j.Point.Options.DataDir)).Distinct())
-                CheckData(data, dataDir);
-        executor.Execute(jobs, cancel);
+        var plan = Plan();
+        SaveSpec();
+        Log?.Invoke($"sweep of {plan.Points.Count} runs: {plan.Points.Count - plan.Jobs.Count} already done, {plan.Jobs.Count} to run");
+        CheckDataOf(plan.Jobs);
+        executor.Execute(plan.Jobs, cancel);
         if (cancel.IsCancellationRequested)
             throw new OperationCanceledException("sweep interrupted; run the same command again to continue");
+        return Collect(plan, loadData, clock.Elapsed.TotalSeconds);
+    }
 
-        var finished = points.Where(p => IsFinished(RunDir(p), p.Options)).ToList();
+    /// <summary>
+    /// The sweep's runs and which of them are still to do, without writing anything; refuses a
+    /// folder that holds a different sweep.
+    /// </summary>
+    public SweepPlan Plan()
+    {
+        spec.Validate();
+        var specPath = Path.Combine(SweepDir, SpecFile);
+        if (File.Exists(specPath) && File.ReadAllText(specPath).Trim() != JsonOutput.Serialize(spec).Trim())
+            throw new MyopiaException($"{SweepDir} holds a different sweep ({SpecFile}); use another --out or the same configuration to resume it");
+        var points = spec.Points().ToList();
+        var jobs = new List<SweepJob>();
+        for (int i = 0; i < points.Count; i++)
+        {
+            var dir = RunDir(points[i]);
+            if (IsFinished(dir, points[i].Options)) continue;
+            jobs.Add(new SweepJob(points[i], dir, File.Exists(Path.Combine(dir, Checkpoint.FileName))) { Index = i });
+        }
+        return new SweepPlan(points, jobs);
+    }
+
+    /// <summary>Writes sweep.json, which a re-run, <c>--status</c> and cluster tasks read the sweep from.</summary>
+    public void SaveSpec()
+    {
+        Directory.CreateDirectory(SweepDir);
+        AtomicFile.WriteAllText(Path.Combine(SweepDir, SpecFile), JsonOutput.Serialize(spec) + "\n");
+    }
+
+    /// <summary>Every job would fail on a dataset that is not there: says so once, before starting any.</summary>
+    public void CheckDataOf(IEnumerable<SweepJob> jobs)
+    {
+        if (CheckData is null) return;
+        foreach (var (data, dataDir) in jobs.Select(j => (j.Point.Options.Data, j.Point.Options.DataDir)).Distinct())
+            CheckData(data, dataDir);
+    }
+
+    /// <summary>
+    /// Gathers what finished: mode B of every finished run (cached in its folder), results.csv and
+    /// results.json; the runs of <paramref name="plan"/> that did not finish are listed as failed.
+    /// <paramref name="ready"/> leaves out finished runs still being worked on elsewhere (a cluster
+    /// task computing their mode B), so their evaluation is not done twice at once.
+    /// </summary>
+    public SweepResult Collect(SweepPlan plan, Func<TrainOptions, DatasetSplits> loadData, double seconds, Func<SweepPoint, bool>? ready = null)
+    {
+        var points = plan.Points;
+        var finished = points.Where(p => IsFinished(RunDir(p), p.Options) && (ready?.Invoke(p) ?? true)).ToList();
         patchPending = finished.Sum(PendingPatchEvaluations);
         patchDone = 0;
         patchSeconds = 0;
         if (patchPending > 0) Log?.Invoke($"mode B (patch-averaged) evaluation of {patchPending} checkpoint(s) follows");
         var rows = finished.Select(p => Row(p, loadData)).ToList();
-        var failed = points.Where(p => !IsFinished(RunDir(p), p.Options)).Select(p => p.Name).ToList();
-        var result = new SweepResult(SweepDir, spec.Base.Data, rows, Cells(rows), jobs.Count - failed.Count, points.Count - jobs.Count, clock.Elapsed.TotalSeconds)
+        var failed = points.Except(finished).Select(p => p.Name).ToList();
+        var result = new SweepResult(SweepDir, spec.Base.Data, rows, Cells(rows), plan.Jobs.Count - failed.Count, points.Count - plan.Jobs.Count, seconds)
         {
             Failed = failed,
         };
         Write(result);
         return result;
+    }
+
+    /// <summary>
+    /// Computes and caches mode B of one finished run, so that a cluster task does this work
+    /// rather than the machine that collects the sweep; <see cref="Collect"/> then reads the cache.
+    /// </summary>
+    public void EvaluatePatches(SweepPoint p, Func<TrainOptions, DatasetSplits> loadData)
+    {
+        if (!IsFinished(RunDir(p), p.Options)) return;
+        patchPending = PendingPatchEvaluations(p);
+        patchDone = 0;
+        if (patchPending > 0) Row(p, loadData);
     }
 
     public string RunDir(SweepPoint p) => Path.Combine(SweepDir, "runs", p.Name);
