@@ -7,7 +7,8 @@ namespace Myopia.Reporting;
 /// <summary>The figures of a training run: accuracy and loss per epoch, and the confusion matrix.</summary>
 public static class TrainingPlots
 {
-    public static void Curves(IReadOnlyList<EpochMetrics> history, string title, string path)
+    /// <summary>Accuracy per epoch, test and train, on a 0-100% axis with the chance level of <paramref name="classes"/> when known.</summary>
+    public static void Curves(IReadOnlyList<EpochMetrics> history, string title, string path, int? classes = null)
     {
         var plot = new Plot();
         void Line(IReadOnlyList<EpochMetrics> rows, double[] ys, string label, int color, bool dashed)
@@ -22,9 +23,9 @@ public static class TrainingPlots
         Line(evaluated, evaluated.Select(h => 100 * h.TestAcc).ToArray(), "test accuracy (full images)", 0, false);
         Line(history, history.Select(h => 100 * h.TrainAcc).ToArray(), "train accuracy (training crops)", 1, true);
         plot.Title(title);
-        plot.XLabel("epoch");
-        plot.YLabel("accuracy (%)");
-        plot.ShowLegend(Alignment.LowerRight);
+        FigureStyle.EpochAxis(plot, history.Count == 0 ? 1 : history.Max(h => h.Epoch));
+        FigureStyle.AccuracyAxis(plot, classes);
+        FigureStyle.LegendBelow(plot);
         PlotFile.Save(plot, path);
     }
 
@@ -41,7 +42,11 @@ public static class TrainingPlots
         var map = plot.Add.Heatmap(values);
         map.Colormap = new ScottPlot.Colormaps.Viridis();
         map.FlipVertically = true;
-        plot.Add.ColorBar(map);
+        // Rows sum to 1: a fixed 0-1 scale makes matrices of different runs comparable.
+        map.ManualRange = new ScottPlot.Range(0, 1);
+        var bar = plot.Add.ColorBar(map);
+        bar.Label = "fraction of the true class's test images";
+        bar.LabelStyle.FontSize = FigureStyle.LabelSize;
         if (k <= 20)
         {
             var ticks = Enumerable.Range(0, k).Select(i => new Tick(i, result.ClassNames[i])).ToArray();
@@ -50,15 +55,28 @@ public static class TrainingPlots
                 Enumerable.Range(0, k).Select(i => new Tick(k - 1 - i, result.ClassNames[i])).ToArray());
             plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
             plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+            // Room for the longest rotated name, so that it is not clipped and the axis title sits below it.
+            int longest = result.ClassNames.Max(n => n.Length);
+            plot.Axes.Bottom.MinimumSize = 30 + 7 * longest;
+            plot.Axes.Left.MinimumSize = 20 + 8 * longest;
         }
+        else
+        {
+            // Many classes: class indices at integer ticks (names would overlap), rows top-down.
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+                FigureStyle.IntegerTicks(0, k - 1).Select(i => new Tick(i, i.ToString())).ToArray());
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+                FigureStyle.IntegerTicks(0, k - 1).Select(i => new Tick(k - 1 - i, i.ToString())).ToArray());
+        }
+        plot.Axes.SetLimits(-0.5, k - 0.5, -0.5, k - 0.5);
         plot.Title(title);
-        plot.XLabel("predicted class");
-        plot.YLabel("true class");
-        PlotFile.Save(plot, path, 760, 700);
+        plot.XLabel(k <= 20 ? "predicted class" : "predicted class (index)");
+        plot.YLabel(k <= 20 ? "true class" : "true class (index)");
+        PlotFile.Save(plot, path, 780, 720);
     }
 
     /// <summary>Bars of accuracy per labelled group (e.g. per training setting of a demo).</summary>
-    public static void AccuracyBars(IReadOnlyList<(string Label, double Accuracy)> bars, string title, string path)
+    public static void AccuracyBars(IReadOnlyList<(string Label, double Accuracy)> bars, string title, string path, int? classes = null)
     {
         var plot = new Plot();
         var items = bars.Select((b, i) => new Bar { Position = i, Value = 100 * b.Accuracy, FillColor = PlotFile.Series(i), Label = $"{100 * b.Accuracy:F1}" }).ToArray();
@@ -67,9 +85,8 @@ public static class TrainingPlots
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             bars.Select((b, i) => new Tick(i, b.Label)).ToArray());
         plot.Axes.Margins(bottom: 0);
-        plot.Axes.SetLimitsY(0, 105);
+        FigureStyle.AccuracyAxis(plot, classes, "test accuracy on full images (%)");
         plot.Title(title);
-        plot.YLabel("test accuracy on full images (%)");
         PlotFile.Save(plot, path);
     }
 }
