@@ -129,7 +129,7 @@ public static class SweepCommand
                 return 130;
             }
             int side = ImageSide(result);
-            SweepFigures.Write(result, TheoryFor(spec, parse.GetValue(theory)), side);
+            SweepFigures.Write(result, TheoryFor(spec, parse.GetValue(theory)), side, spec);
             SweepFigures.WriteReport(result, spec);
             HtmlReport.Write(result.SweepDir);
             if (parse.GetValue(json)) JsonOutput.Print(result);
