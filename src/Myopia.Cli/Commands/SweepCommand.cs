@@ -143,7 +143,7 @@ public static class SweepCommand
 
     // The err(t) preset drawn over the sweep: the named one, else the dataset's own, with N set to
     // the training images the runs really used (--train-limit, or a synthetic set's train_count).
-    private static PatchErrorParameters? TheoryFor(SweepSpec spec, string? named)
+    internal static PatchErrorParameters? TheoryFor(SweepSpec spec, string? named)
     {
         var (dataName, dataOptions) = DatasetCatalog.ParseName(spec.Base.Data);
         var preset = PatchErrorPresets.TryGet(named ?? dataName);
@@ -155,7 +155,7 @@ public static class SweepCommand
     }
 
     // The image side of the sweep's dataset, read from any run's checkpoint.
-    private static int ImageSide(SweepResult result)
+    internal static int ImageSide(SweepResult result)
     {
         foreach (var row in result.Rows)
         {

@@ -80,7 +80,8 @@ public static class FigureStyle
     /// </summary>
     public static void AccuracyAxis(Plot plot, int? classes, string label = "accuracy (%)")
     {
-        plot.Axes.SetLimitsY(0, 100);
+        // Ticks stop at 100; the one-point margin keeps markers at 0% or 100% from being cut by the frame.
+        plot.Axes.SetLimitsY(-1, 101);
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             Enumerable.Range(0, 11).Select(i => new Tick(10 * i, (10 * i).ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray());
         plot.YLabel(label);

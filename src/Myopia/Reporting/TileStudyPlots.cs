@@ -62,9 +62,10 @@ public static class TileStudyPlots
             curve.Axes.YAxis = plot.Axes.Right;
             curve.LegendText = $"err(t) model ({theory.Parameters.Name}, N = {theory.Parameters.N:N0}; right axis), minimum at t = {theory.TMin:F1}";
             plot.Axes.Right.Label.Text = "err(t) model: predicted error";
-            plot.Axes.SetLimitsY(0, 1, plot.Axes.Right);
+            plot.Axes.SetLimitsY(-0.02, 1.02, plot.Axes.Right);
         }
-        plot.Axes.SetLimitsY(0, 1);
+        // A little room beyond 0 and 1 so that points at the limits are not cut in half.
+        plot.Axes.SetLimitsY(-0.02, 1.02);
         plot.Axes.SetLimitsX(0, imageSide + imageSide / 16.0);
         // Ticks every few pixels, the image side named as the full-image point.
         int step = imageSide <= 32 ? 4 : imageSide <= 64 ? 8 : 16;

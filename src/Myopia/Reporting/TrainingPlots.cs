@@ -45,8 +45,12 @@ public static class TrainingPlots
         // Rows sum to 1: a fixed 0-1 scale makes matrices of different runs comparable.
         map.ManualRange = new ScottPlot.Range(0, 1);
         var bar = plot.Add.ColorBar(map);
-        bar.Label = "fraction of the true class's test images";
+        bar.Label = "fraction of the row (true class)";
         bar.LabelStyle.FontSize = FigureStyle.LabelSize;
+        bar.LabelStyle.FontName = FigureStyle.Font;
+        bar.LabelStyle.Bold = false;
+        bar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            Enumerable.Range(0, 6).Select(i => new Tick(0.2 * i, (0.2 * i).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))).ToArray());
         if (k <= 20)
         {
             var ticks = Enumerable.Range(0, k).Select(i => new Tick(i, result.ClassNames[i])).ToArray();
@@ -54,7 +58,7 @@ public static class TrainingPlots
             plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
                 Enumerable.Range(0, k).Select(i => new Tick(k - 1 - i, result.ClassNames[i])).ToArray());
             plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
-            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.UpperLeft;
             // Room for the longest rotated name, so that it is not clipped and the axis title sits below it.
             int longest = result.ClassNames.Max(n => n.Length);
             plot.Axes.Bottom.MinimumSize = 30 + 7 * longest;

@@ -1,0 +1,55 @@
+using Myopia.Experiments;
+using Myopia.IO;
+using Myopia.Reporting;
+using Myopia.Training;
+
+namespace Myopia.Cli.Commands;
+
+/// <summary>
+/// <c>myopia report --redraw</c>: draws a folder's figures and report.md again from the results it
+/// holds (a sweep's results.json and sweep.json, a run's summary.json and config.json), so folders
+/// written by an older version get the current figure style without training anything again.
+/// </summary>
+public static class ReportRedraw
+{
+    /// <summary>Redraws <paramref name="folder"/> and every run and sweep below it; returns how many were redrawn.</summary>
+    public static int Folder(string folder, int depth = 0)
+    {
+        int redrawn = 0;
+        if (File.Exists(Path.Combine(folder, "sweep.json")) && File.Exists(Path.Combine(folder, SweepRunner.ResultsJson)))
+        {
+            var spec = Read<SweepSpec>(Path.Combine(folder, "sweep.json"));
+            // The folder may have moved since the sweep ran (results.json records where it was).
+            var result = Read<SweepResult>(Path.Combine(folder, SweepRunner.ResultsJson)) with { SweepDir = folder };
+            SweepFigures.Write(result, SweepCommand.TheoryFor(spec, null), SweepCommand.ImageSide(result), spec);
+            SweepFigures.WriteReport(result, spec);
+            redrawn++;
+        }
+        else if (File.Exists(Path.Combine(folder, "summary.json")) && File.Exists(Path.Combine(folder, "config.json")) && File.Exists(Path.Combine(folder, "metrics.csv")))
+        {
+            RunReport.Write(new RunFolder(folder), Read<TrainingResult>(Path.Combine(folder, "summary.json")), Read<TrainOptions>(Path.Combine(folder, "config.json")));
+            redrawn++;
+        }
+        else if (File.Exists(Path.Combine(folder, "eval.json")))
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "eval.json")));
+            var root = doc.RootElement;
+            string Field(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString()! : "?";
+            string trained = root.TryGetProperty("tile", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.Number ? $", trained on {t.GetInt32()}x{t.GetInt32()} tiles" : "";
+            string title = $"{Field("architecture")} ({Path.GetFileName(Field("model"))}{trained}) on {Field("dataset")}";
+            foreach (var r in root.GetProperty("results").EnumerateArray())
+                Myopia.Reporting.EvaluationWriter.Write(JsonOutput.Deserialize<Myopia.Evaluation.EvaluationResult>(r.GetRawText()), folder, title);
+            redrawn++;
+        }
+        if (depth < 4)
+            foreach (var dir in Directory.GetDirectories(folder).Where(d => Path.GetFileName(d) is not "arrays"))
+                redrawn += Folder(dir, depth + 1);
+        return redrawn;
+    }
+
+    private static T Read<T>(string path)
+    {
+        try { return JsonOutput.Deserialize<T>(File.ReadAllText(path)); }
+        catch (System.Text.Json.JsonException e) { throw new MyopiaException($"{path} cannot be read to redraw its figures: {e.Message}"); }
+    }
+}
