@@ -60,7 +60,8 @@ public static class TileStudyPlots
             curve.LineWidth = 1.5f;
             curve.LinePattern = LinePattern.Dashed;
             curve.Axes.YAxis = plot.Axes.Right;
-            curve.LegendText = $"err(t) model ({theory.Parameters.Name}, N = {theory.Parameters.N:N0}; right axis), minimum at t = {theory.TMin:F1}";
+            string n = theory.Parameters.Name.Contains("N =") ? "" : $", N = {theory.Parameters.N:N0}";
+            curve.LegendText = $"err(t) model ({theory.Parameters.Name}{n}; right axis), minimum at t = {theory.TMin:F1}";
             plot.Axes.Right.Label.Text = "err(t) model: predicted error";
             plot.Axes.SetLimitsY(-0.02, 1.02, plot.Axes.Right);
         }
