@@ -27,7 +27,8 @@ public static class ReportRedraw
         }
         else if (File.Exists(Path.Combine(folder, "summary.json")) && File.Exists(Path.Combine(folder, "config.json")) && File.Exists(Path.Combine(folder, "metrics.csv")))
         {
-            RunReport.Write(new RunFolder(folder), Read<TrainingResult>(Path.Combine(folder, "summary.json")), Read<TrainOptions>(Path.Combine(folder, "config.json")));
+            var summary = Read<TrainingResult>(Path.Combine(folder, "summary.json"));
+            RunReport.Write(new RunFolder(folder), summary with { Classes = SweepFigures.RunClasses(folder) }, Read<TrainOptions>(Path.Combine(folder, "config.json")));
             redrawn++;
         }
         else if (File.Exists(Path.Combine(folder, "eval.json")))

@@ -117,7 +117,7 @@ public static class HtmlReport
             <style>
             body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; padding: 0 1rem; }
             h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; padding-bottom: .3rem; }
-            table { border-collapse: collapse; font-size: .85rem; margin: .5rem 0; }
+            table { border-collapse: collapse; font-size: .85rem; margin: .5rem 0; display: block; max-width: 100%; overflow-x: auto; }
             th, td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: right; } th { background: #f4f4f4; }
             td:first-child, th:first-child { text-align: left; } table.config td { text-align: left; }
             figure { margin: 1rem 0; } figure img { max-width: 100%; border: 1px solid #eee; }

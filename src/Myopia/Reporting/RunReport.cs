@@ -12,7 +12,7 @@ public static class RunReport
     {
         if (result.History.Count == 0) return;
         string tile = options.Tile is { } t ? $"{t}x{t} tiles" : "full images";
-        TrainingPlots.Curves(result.History, $"{options.Model} on {options.Data}, trained on {tile}", run.Combine("curves.png"), result.Classes);
+        TrainingPlots.Curves(result.History, $"{options.Model} on {options.Data}, trained on {tile}, seed {options.Seed}", run.Combine("curves.png"), result.Classes);
 
         var md = new StringBuilder();
         var c = CultureInfo.InvariantCulture;

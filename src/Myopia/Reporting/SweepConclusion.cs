@@ -29,7 +29,7 @@ public static class SweepConclusion
                 : string.Create(c, $"mode B ({bestB.TileName}, {Describe(bestB.ModeB)}) was measured on {Count(bestB.ModeB.Images)} test images and full-image training on {Count(full.ModeA.Images)}: not compared, as they are not the same images"));
         int seeds = cells.Min(x => x.ModeA.Seeds);
         string basis = seeds >= 2
-            ? $"Intervals: 95% Clopper–Pearson per seed, widened to span all {seeds} seeds"
+            ? $"Intervals: 95% Clopper–Pearson per seed, widened to span the {seeds} seeds"
             : "Intervals: 95% Clopper–Pearson on the test images of one seed; they do not include seed-to-seed variation";
         return string.Join("; ", sentences) + ". " + basis + ".";
     }

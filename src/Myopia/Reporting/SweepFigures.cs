@@ -77,11 +77,29 @@ public static class SweepFigures
             accuracy.Add((label, tested.Select(e => e + 1.0).ToArray(), tested.Select(e => 100 * Mean(m => m.TestAcc, e)).ToArray()));
         }
         if (loss.Count == 0) return;
-        int? classes = result.Rows.Select(r => Path.Combine(result.SweepDir, "runs", r.Name, "summary.json")).Where(File.Exists)
-            .Select(f => JsonOutput.Deserialize<Myopia.Training.TrainingResult>(File.ReadAllText(f)).Classes).FirstOrDefault(k => k is not null);
+        int? classes = result.Rows.Select(r => RunClasses(Path.Combine(result.SweepDir, "runs", r.Name))).FirstOrDefault(k => k is not null);
         TileStudyPlots.Curves(loss, Title("Training loss on training crops", result.Dataset, "mean over seeds"), "training loss", Path.Combine(result.SweepDir, LossFigure));
         TileStudyPlots.Curves(accuracy, Title("Test accuracy on full images (mode A)", result.Dataset, "mean over seeds"), "test accuracy (%)", Path.Combine(result.SweepDir, AccuracyFigure),
             accuracy: true, classes: classes);
+    }
+
+    /// <summary>
+    /// The class count of a run folder's dataset: from summary.json, or, for summaries written before
+    /// it was recorded, from the class names of its mode B evaluation.
+    /// </summary>
+    public static int? RunClasses(string runDir)
+    {
+        try
+        {
+            var summary = Path.Combine(runDir, "summary.json");
+            if (File.Exists(summary) && JsonOutput.Deserialize<Myopia.Training.TrainingResult>(File.ReadAllText(summary)).Classes is { } k) return k;
+            var patch = Path.Combine(runDir, "patch-eval.json");
+            return File.Exists(patch) ? JsonOutput.Deserialize<Myopia.Evaluation.EvaluationResult>(File.ReadAllText(patch)).ClassNames.Count : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     // A dataset name with options (synthetic:train_count=1000,...) goes on a second line, so it fits.
@@ -112,10 +130,12 @@ public static class SweepFigures
         foreach (var model in evidence.Select(x => x.Model).Distinct())
             md.AppendLine(SweepConclusion.For(model, evidence.Where(x => x.Model == model).ToList())).AppendLine();
         if (spec.Base.Epochs < 10 || evidence.Any(x => x.ModeA.Seeds < 2))
-            md.AppendLine(string.Create(c, $"Caveat: {spec.Base.Epochs} epochs and {evidence.Min(x => x.ModeA.Seeds)} seed(s) per cell; the intervals say how precisely these runs were measured, not how longer training would rank them.")).AppendLine();
+            md.AppendLine(string.Create(c, $"Caveat: {Plural(spec.Base.Epochs, "epoch")} and {Plural(evidence.Min(x => x.ModeA.Seeds), "seed")} per cell; the intervals say how precisely these runs were measured, not how longer training would rank them.")).AppendLine();
         md.AppendLine($"![test error vs tile size]({ErrorFigure})");
         AtomicFile.WriteAllText(Path.Combine(result.SweepDir, "report.md"), md.ToString());
     }
+
+    private static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 
     // " on 1,000 test images" in a column heading when every row of the column used that many; else each cell names its own.
     private static string ColumnImages(IEnumerable<SeedAccuracy> column)
