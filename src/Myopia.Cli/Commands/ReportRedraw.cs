@@ -42,10 +42,36 @@ public static class ReportRedraw
                 Myopia.Reporting.EvaluationWriter.Write(JsonOutput.Deserialize<Myopia.Evaluation.EvaluationResult>(r.GetRawText()), folder, title);
             redrawn++;
         }
+        else if (LabResult(folder, "shift.json") is { } shift)
+        {
+            var result = JsonOutput.Deserialize<Myopia.Analysis.ShiftStudy.ShiftResult>(shift.Result);
+            ShiftPlots.Write(result, $"{shift.Model}, {result.Protocol} ({result.Images} images)", folder);
+            redrawn++;
+        }
+        else if (LabResult(folder, "diffeo.json") is { } diffeo)
+        {
+            var result = JsonOutput.Deserialize<Myopia.Analysis.DiffeoStudy.DiffeoResult>(diffeo.Result);
+            if (result.Variants.Any(v => v.Nodes.Count > 2))
+                DiffeoPlots.DepthProfile(result, $"{diffeo.Model}, {result.Probes} probes", Path.Combine(folder, "diffeo-depth.png"));
+            redrawn++;
+        }
         if (depth < 4)
             foreach (var dir in Directory.GetDirectories(folder).Where(d => Path.GetFileName(d) is not "arrays"))
                 redrawn += Folder(dir, depth + 1);
         return redrawn;
+    }
+
+    // A lab's JSON holds the model it measured and the result: "architecture (file)" and the result's raw JSON.
+    private static (string Model, string Result)? LabResult(string folder, string file)
+    {
+        var path = Path.Combine(folder, file);
+        if (!File.Exists(path)) return null;
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        var root = doc.RootElement;
+        if (!root.TryGetProperty("result", out var result)) return null;
+        string architecture = root.TryGetProperty("architecture", out var a) ? a.GetString() ?? "?" : "?";
+        string source = root.TryGetProperty("model", out var m) ? Path.GetFileName(m.GetString() ?? "") : "";
+        return ($"{architecture} ({source})", result.GetRawText());
     }
 
     private static T Read<T>(string path)

@@ -163,7 +163,7 @@ public static class LinearDynamicsReport
             }
             plot.XLabel("frequency");
             plot.Title("Kernel spectrum vs the dataset's modes");
-            plot.ShowLegend(Alignment.UpperRight);
+            FigureStyle.LegendOutside(plot);
             PlotFile.Save(plot, path);
             return;
         }
@@ -281,7 +281,7 @@ public static class LinearDynamicsReport
         plot.XLabel("log10 epsilon (initialisation scale)");
         plot.YLabel("log10 secondary / dominant kernel amplitude");
         plot.Title($"Dominant-frequency bias grows as the initialisation shrinks ({r.Dataset})");
-        plot.ShowLegend(Alignment.UpperLeft);
+        FigureStyle.LegendOutside(plot);
         PlotFile.Save(plot, Path.Combine(outDir, "init-scaling.png"));
     }
 }

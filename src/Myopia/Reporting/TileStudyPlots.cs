@@ -19,7 +19,7 @@ public static class TileStudyPlots
         plot.Title($"Patch error model, {curve.Parameters.Name} (h={curve.Parameters.H}, N={curve.Parameters.N:N0}, k={curve.Parameters.K}, s={curve.Parameters.S})");
         plot.XLabel("tile side t (pixels)");
         plot.YLabel("predicted test error");
-        plot.ShowLegend(Alignment.UpperCenter);
+        FigureStyle.LegendOutside(plot);
         PlotFile.Save(plot, path);
     }
 
