@@ -52,8 +52,13 @@ public static class ConfigTable
         }
     }
 
-    private static string Scalar(JsonElement e) => e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var d)
-        ? d.ToString("G6", CultureInfo.InvariantCulture) : e.ToString();
+    private static string Scalar(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Number when e.TryGetDouble(out var d) => d.ToString("G6", CultureInfo.InvariantCulture),
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        _ => e.ToString(),
+    };
 
     private static string Enc(string s) => WebUtility.HtmlEncode(s);
 }

@@ -87,7 +87,9 @@ public static class HtmlReport
         Section("figures", "Figures", figures.ToString());
 
         var tables = new StringBuilder();
-        foreach (var csv in Directory.GetFiles(folder, "*.csv").Order(StringComparer.Ordinal)) tables.Append(CsvSection(folder, csv));
+        foreach (var csv in Directory.GetFiles(folder, "*.csv").Order(StringComparer.Ordinal))
+            // A run's report.md already tabulates metrics.csv per epoch: the page links the file instead of repeating it.
+            tables.Append(CsvSection(folder, csv, inline: !(kind?.Kind == "run" && Path.GetFileName(csv) == "metrics.csv" && File.Exists(markdown))));
         Section("tables", "Tables", tables.ToString());
 
         if (children.Count > 0)
@@ -183,12 +185,13 @@ public static class HtmlReport
     private static string Enc(string s) => WebUtility.HtmlEncode(s);
 
     // A small CSV as a table under its name; a large one as a link with its size, so pages stay readable.
-    private static string CsvSection(string folder, string path)
+    private static string CsvSection(string folder, string path, bool inline = true)
     {
         string name = Path.GetFileName(path);
         var lines = File.ReadLines(path).Where(l => l.Length > 0).Take(InlineCsvRows + 2).ToList();
         string link = $"<a href=\"{Href(folder, path)}\">{Enc(name)}</a>";
         if (lines.Count == 0) return $"<h3>{link}</h3>\n<p class=\"muted\">(empty)</p>\n";
+        if (!inline) return $"<h3>{link}</h3>\n<p class=\"muted\">shown per epoch under Summary.</p>\n";
         if (lines.Count - 1 > InlineCsvRows)
         {
             long rows = File.ReadLines(path).LongCount(l => l.Length > 0) - 1;
