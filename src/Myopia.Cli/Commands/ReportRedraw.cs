@@ -12,7 +12,7 @@ namespace Myopia.Cli.Commands;
 /// </summary>
 public static class ReportRedraw
 {
-    /// <summary>Redraws <paramref name="folder"/> and every run and sweep below it; returns how many were redrawn.</summary>
+    /// <summary>Redraws <paramref name="folder"/> and every run, sweep, eval, agreement, shift, diffeo and 1-D scale folder below it; returns how many were redrawn.</summary>
     public static int Folder(string folder, int depth = 0)
     {
         int redrawn = 0;
@@ -53,6 +53,18 @@ public static class ReportRedraw
             var result = JsonOutput.Deserialize<Myopia.Analysis.DiffeoStudy.DiffeoResult>(diffeo.Result);
             if (result.Variants.Any(v => v.Nodes.Count > 2))
                 DiffeoPlots.DepthProfile(result, $"{diffeo.Model}, {result.Probes} probes", Path.Combine(folder, "diffeo-depth.png"));
+            redrawn++;
+        }
+        else if (LabResult(folder, "agreement.json") is { } agreement)
+        {
+            var result = JsonOutput.Deserialize<Myopia.Analysis.TileStudy.TileAgreementResult>(agreement.Result);
+            AgreementPlot.Write(result, $"{agreement.Model}, evaluated on tiles ({result.Images} test images)", Path.Combine(folder, "agreement.png"));
+            redrawn++;
+        }
+        else if (File.Exists(Path.Combine(folder, ScaleDetectionWriter.JsonFile)))
+        {
+            var result = Read<Myopia.Analysis.DiffeoStudy.ScaleDetection1d.ScaleDetection1dResult>(Path.Combine(folder, ScaleDetectionWriter.JsonFile));
+            ScaleDetectionPlots.Write(result, Path.Combine(folder, ScaleDetectionPlots.FileName));
             redrawn++;
         }
         if (depth < 4)

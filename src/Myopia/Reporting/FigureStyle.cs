@@ -27,9 +27,10 @@ public static class FigureStyle
 
     public static Color Series(int index) => Palette[((index % Palette.Count) + Palette.Count) % Palette.Count];
 
-    /// <summary>Fonts and sizes; applied by <see cref="PlotFile"/> to every figure just before it is saved.</summary>
-    public static void Apply(Plot plot)
+    /// <summary>Fonts and sizes, and a title too long for <paramref name="width"/> pixels broken into lines; applied by <see cref="PlotFile"/> to every figure just before it is saved.</summary>
+    public static void Apply(Plot plot, int width = PlotFile.Width)
     {
+        plot.Axes.Title.Label.Text = WrapTitle(plot.Axes.Title.Label.Text, width);
         plot.Font.Set(Font);
         plot.Axes.Title.Label.FontSize = TitleSize;
         plot.Axes.Title.Label.Bold = false;
@@ -40,6 +41,32 @@ public static class FigureStyle
             axis.TickLabelStyle.FontSize = TickSize;
         }
         plot.Legend.FontSize = LegendSize;
+    }
+
+    /// <summary>
+    /// A title that fits <paramref name="width"/> pixels at <see cref="TitleSize"/>: each line longer than
+    /// that is broken after the last ", ", "; " or ": " that keeps its first part within the width.
+    /// </summary>
+    public static string WrapTitle(string title, int width)
+    {
+        // DejaVu Sans averages about 0.6 em per character; a margin for the frame on both sides.
+        int fits = Math.Max(20, (int)((width - 40) / (0.6 * TitleSize)));
+        var lines = new List<string>();
+        foreach (var line in title.Split('\n'))
+        {
+            var rest = line;
+            while (rest.Length > fits)
+            {
+                int cut = new[] { ", ", "; ", ": ", " (" }.Select(sep => rest.LastIndexOf(sep, fits, StringComparison.Ordinal)).Max();
+                if (cut <= 0) cut = rest.LastIndexOf(' ', fits);
+                if (cut <= 0) break;
+                bool keepSeparator = rest[cut] != ' ' && rest[cut] != '(';
+                lines.Add(rest[..(cut + (keepSeparator ? 1 : 0))].TrimEnd());
+                rest = rest[(cut + 1)..].TrimStart();
+            }
+            lines.Add(rest);
+        }
+        return string.Join('\n', lines);
     }
 
     /// <summary>

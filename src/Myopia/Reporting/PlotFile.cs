@@ -14,7 +14,7 @@ public static class PlotFile
 
     public static void Save(Plot plot, string path, int width = Width, int height = Height)
     {
-        FigureStyle.Apply(plot);
+        FigureStyle.Apply(plot, width);
         AtomicFile.Write(path, temp => plot.SavePng(temp, width, height));
         AtomicFile.Write(SvgPath(path), temp => plot.SaveSvg(temp, width, height));
     }
@@ -29,7 +29,7 @@ public static class PlotFile
         surface.Canvas.Clear(SkiaSharp.SKColors.White);
         for (int i = 0; i < plots.Count; i++)
         {
-            FigureStyle.Apply(plots[i]);
+            FigureStyle.Apply(plots[i], panelWidth);
             using var panel = SkiaSharp.SKBitmap.Decode(plots[i].GetImage(panelWidth, height).GetImageBytes());
             surface.Canvas.DrawBitmap(panel, i * panelWidth, 0);
         }

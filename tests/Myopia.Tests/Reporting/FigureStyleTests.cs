@@ -61,6 +61,18 @@ public class FigureStyleTests
     }
 
     [Fact]
+    public void LongTitlesAreBrokenIntoLinesThatFitAndLoseNoWord()
+    {
+        const string title = "1-D scale detection, task 2: n = 128, xi = 32, H = 128; 162 epochs (zero loss at epoch 12), test error 0.0 %";
+        var wrapped = FigureStyle.WrapTitle(title, 900);
+        int fits = (int)((900 - 40) / (0.6 * FigureStyle.TitleSize));
+        Assert.Contains('\n', wrapped);
+        Assert.All(wrapped.Split('\n'), line => Assert.InRange(line.Length, 1, fits));
+        Assert.Equal(title.Split(' ', StringSplitOptions.RemoveEmptyEntries), wrapped.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("short title", FigureStyle.WrapTitle("short title", 900));
+    }
+
+    [Fact]
     public void EveryFigureIsSavedAsPngAndSvg()
     {
         var dir = Directory.CreateTempSubdirectory("myopia-style-").FullName;
