@@ -58,7 +58,8 @@ public static class FigureStyle
             while (rest.Length > fits)
             {
                 int cut = new[] { ", ", "; ", ": ", " (" }.Select(sep => rest.LastIndexOf(sep, fits, StringComparison.Ordinal)).Max();
-                if (cut <= 0) cut = rest.LastIndexOf(' ', fits);
+                // A separator early in the line would leave a short first line: any later space is better.
+                if (cut < fits / 2) cut = Math.Max(cut, rest.LastIndexOf(' ', fits));
                 if (cut <= 0) break;
                 bool keepSeparator = rest[cut] != ' ' && rest[cut] != '(';
                 lines.Add(rest[..(cut + (keepSeparator ? 1 : 0))].TrimEnd());

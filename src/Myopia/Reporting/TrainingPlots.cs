@@ -29,7 +29,11 @@ public static class TrainingPlots
         PlotFile.Save(plot, path);
     }
 
-    public static void Confusion(EvaluationResult result, string title, string path)
+    public static void Confusion(EvaluationResult result, string title, string path) =>
+        PlotFile.Save(ConfusionPlot(result, title), path, 780, 720);
+
+    /// <summary>The row-normalised confusion matrix: class names for up to 20 classes, integer class indices beyond.</summary>
+    public static Plot ConfusionPlot(EvaluationResult result, string title)
     {
         int k = result.ClassNames.Count;
         var values = new double[k, k];
@@ -49,6 +53,8 @@ public static class TrainingPlots
         bar.LabelStyle.FontSize = FigureStyle.LabelSize;
         bar.LabelStyle.FontName = FigureStyle.Font;
         bar.LabelStyle.Bold = false;
+        bar.Axis.TickLabelStyle.FontName = FigureStyle.Font;
+        bar.Axis.TickLabelStyle.FontSize = FigureStyle.TickSize;
         bar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             Enumerable.Range(0, 6).Select(i => new Tick(0.2 * i, (0.2 * i).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))).ToArray());
         if (k <= 20)
@@ -76,7 +82,7 @@ public static class TrainingPlots
         plot.Title(title);
         plot.XLabel(k <= 20 ? "predicted class" : "predicted class (index)");
         plot.YLabel(k <= 20 ? "true class" : "true class (index)");
-        PlotFile.Save(plot, path, 780, 720);
+        return plot;
     }
 
     /// <summary>Bars of accuracy per labelled group (e.g. per training setting of a demo).</summary>
