@@ -197,9 +197,11 @@ public static class SweepCommand
             .AddColumns("model", "tile", "runs", "A", "± std", "B", "A best", "B best")
             .Caption("A: full test images through the net; B: mean logits over every tile; best: the epoch with the highest A");
         foreach (var c in result.Cells)
-            table.AddRow(c.Model, c.Tile == 0 ? "full" : c.Tile.ToString(), c.Runs.ToString(), $"{c.MeanAcc:P2}", $"{c.StdAcc:P2}",
+            // A standard deviation of one seed is not a spread: none is shown.
+            table.AddRow(c.Model, c.Tile == 0 ? "full" : c.Tile.ToString(), c.Runs.ToString(), $"{c.MeanAcc:P2}", c.Runs >= 2 ? $"{c.StdAcc:P2}" : "-",
                 c.MeanPatchAcc is { } p ? $"{p:P2}" : "-", $"{c.MeanBestAcc:P2}", c.MeanBestPatchAcc is { } bp ? $"{bp:P2}" : "-");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"{result.Ran} runs trained, {result.Skipped} already done; results in {result.SweepDir}");
+        AnsiConsole.MarkupLineInterpolated($"intervals, test images per column and the conclusion: {Path.Combine(result.SweepDir, "report.md")}");
     }
 }
