@@ -94,10 +94,13 @@ public static class HtmlReport
 
         if (children.Count > 0)
         {
-            var list = new StringBuilder("<table>\n<tr><th>page</th><th>kind</th></tr>\n");
+            var list = new StringBuilder("<table class=\"config\">\n<tr><th>page</th><th>kind</th><th>found</th></tr>\n");
             foreach (var child in children)
+            {
+                var childKind = ReportFolder.Classify(child);
                 list.Append($"<tr><td><a href=\"{Href(folder, Path.Combine(child, FileName))}\">{Enc(Path.GetRelativePath(folder, child))}</a></td>" +
-                            $"<td>{Enc(ReportFolder.Classify(child)?.Kind ?? "results")}</td></tr>\n");
+                            $"<td>{Enc(childKind?.Kind ?? "results")}</td><td>{Enc(PageSummary.Of(child, childKind))}</td></tr>\n");
+            }
             Section("contents", kind?.Kind == "sweep" ? "Runs" : "Contents", list.Append("</table>\n").ToString());
         }
 
@@ -121,7 +124,7 @@ public static class HtmlReport
             h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; padding-bottom: .3rem; }
             table { border-collapse: collapse; font-size: .85rem; margin: .5rem 0; display: block; max-width: 100%; overflow-x: auto; }
             th, td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: right; } th { background: #f4f4f4; }
-            td:first-child, th:first-child { text-align: left; } table.config td { text-align: left; }
+            td:first-child, th:first-child { text-align: left; } table.config td, table.config th { text-align: left; }
             figure { margin: 1rem 0; } figure img { max-width: 100%; border: 1px solid #eee; }
             figcaption { color: #666; font-size: .85rem; }
             nav { font-size: .9rem; } nav a { margin-right: .8rem; }
