@@ -133,6 +133,10 @@ public static class HtmlReport
             <body>
 
             """);
+        // A run of a sweep reported on its own still links to the sweep's page, when there is one.
+        var sweepPage = Path.Combine(folder, "..", "..", FileName);
+        if (parent is null && kind?.Kind == "run" && File.Exists(Path.Combine(folder, "..", "..", "sweep.json")) && File.Exists(sweepPage))
+            parent = Path.GetFullPath(Path.Combine(folder, "..", ".."));
         if (parent is not null)
             html.Append($"<nav class=\"up\"><a href=\"{Href(folder, Path.Combine(parent, FileName))}\">&uarr; {Enc(ReportFolder.Classify(parent)?.Kind ?? "index")}: {Enc(Path.GetFileName(parent))}</a></nav>\n");
         html.Append($"<h1>{Enc(title)}</h1>\n<p class=\"muted\">{Enc(folder)} &middot; generated {DateTime.Now:yyyy-MM-dd HH:mm}</p>\n");

@@ -123,9 +123,22 @@ public static class AgreementPlot
         }
         Line(result.Rows.Select(r => 100 * r.TileAgreesWithFull).ToArray(), "tiles agreeing with the full-image prediction", 0, LinePattern.Solid);
         Line(result.Rows.Select(r => 100 * r.SingleTileAccuracy).ToArray(), "single-tile accuracy", 1, LinePattern.Solid);
-        Line(result.Rows.Select(r => 100 * r.PatchAveragedAccuracy).ToArray(), "patch-averaged accuracy", 2, LinePattern.Solid);
+        Line(result.Rows.Select(r => 100 * r.PatchAveragedAccuracy).ToArray(), $"patch-averaged accuracy (bars: 95% Clopper-Pearson, {result.Images:N0} images)", 2, LinePattern.Solid);
+        // The accuracies are proportions of images: their exact intervals say which gaps exceed test-set noise.
+        foreach (var r in result.Rows)
+        {
+            var ci = Myopia.Statistics.ClopperPearson.ForAccuracy(r.PatchAveragedAccuracy, result.Images);
+            var bar = plot.Add.Line(r.Tile, 100 * ci.Lower, r.Tile, 100 * ci.Upper);
+            bar.Color = PlotFile.Series(2);
+            bar.LineWidth = 2;
+        }
         if (result.Rows.Count > 0)
         {
+            var ci = Myopia.Statistics.ClopperPearson.ForAccuracy(result.Rows[0].FullImageAccuracy, result.Images);
+            var band = plot.Add.VerticalSpan(100 * ci.Lower, 100 * ci.Upper);
+            band.FillStyle.Color = FigureStyle.Reference.WithAlpha(0.15);
+            band.LineStyle.Width = 0;
+            band.LegendText = "full-image accuracy, 95% interval";
             var full = plot.Add.HorizontalLine(100 * result.Rows[0].FullImageAccuracy, 1.5f, FigureStyle.Reference, LinePattern.Dotted);
             full.LegendText = "full-image accuracy";
         }
