@@ -38,7 +38,7 @@ public static class SweepFigures
         var curve = theory is null ? null : PatchErrorModel.Curve(theory with { H = imageSide });
         int seeds = evidence.Count == 0 ? 0 : evidence.Max(c => c.ModeA.Seeds);
         TileStudyPlots.ErrorVersusTile(series, curve,
-            Title("Test error vs training tile size", result.Dataset, seeds >= 2 ? $"mean of {seeds} seeds, 95% intervals" : "1 seed, 95% intervals"),
+            Title("Test error vs training tile size", result, seeds >= 2 ? $"mean of {seeds} seeds, 95% intervals" : "1 seed, 95% intervals"),
             imageSide, Path.Combine(result.SweepDir, ErrorFigure));
         WriteCurves(result);
     }
@@ -78,8 +78,8 @@ public static class SweepFigures
         }
         if (loss.Count == 0) return;
         int? classes = result.Rows.Select(r => RunClasses(Path.Combine(result.SweepDir, "runs", r.Name))).FirstOrDefault(k => k is not null);
-        TileStudyPlots.Curves(loss, Title("Training loss on training crops", result.Dataset, "mean over seeds"), "training loss", Path.Combine(result.SweepDir, LossFigure));
-        TileStudyPlots.Curves(accuracy, Title("Test accuracy on full images (mode A)", result.Dataset, "mean over seeds"), "test accuracy (%)", Path.Combine(result.SweepDir, AccuracyFigure),
+        TileStudyPlots.Curves(loss, Title("Training loss on training crops", result, "mean over seeds"), "training loss", Path.Combine(result.SweepDir, LossFigure));
+        TileStudyPlots.Curves(accuracy, Title("Test accuracy on full images (mode A)", result, "mean over seeds"), "test accuracy (%)", Path.Combine(result.SweepDir, AccuracyFigure),
             accuracy: true, classes: classes);
     }
 
@@ -103,10 +103,11 @@ public static class SweepFigures
     }
 
     // A dataset name with options (synthetic:train_count=1000,...) goes on a second line, so it fits.
-    private static string Title(string what, string dataset, string aggregate)
+    private static string Title(string what, SweepResult result, string aggregate)
     {
-        var (name, options) = Myopia.Data.DatasetCatalog.ParseName(dataset);
-        return options is null ? $"{what}, {name} ({aggregate})" : $"{what}, {name} ({aggregate})\n{options}";
+        var (name, options) = Myopia.Data.DatasetCatalog.ParseName(result.Dataset);
+        string models = string.Join(", ", result.Rows.Select(r => r.Model).Distinct());
+        return options is null ? $"{what}: {models} on {name} ({aggregate})" : $"{what}: {models} on {name} ({aggregate})\n{options}";
     }
 
     public static void WriteReport(SweepResult result, SweepSpec spec)
