@@ -114,8 +114,9 @@ public static class DiffeoPlots
         using var surface = SKSurface.Create(new SKImageInfo(width, height));
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
-        using var font = new SKFont(SKTypeface.Default, 12);
-        using var titleFont = new SKFont(SKTypeface.Default, 14);
+        using var typeface = SKTypeface.FromFamilyName(FigureStyle.Font) ?? SKTypeface.Default;
+        using var font = new SKFont(typeface, 12);
+        using var titleFont = new SKFont(typeface, 14);
         using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         canvas.DrawText(title, pad, 18, titleFont, ink);
         for (int c = 0; c < columnTitles.Count; c++)

@@ -41,6 +41,15 @@ public static class FigureStyle
             axis.TickLabelStyle.FontSize = TickSize;
         }
         plot.Legend.FontSize = LegendSize;
+        // Colour bars are panels, not axes: their label and ticks get the same font here.
+        foreach (var bar in plot.Axes.GetPanels().OfType<ScottPlot.Panels.ColorBar>())
+        {
+            bar.LabelStyle.FontName = Font;
+            bar.LabelStyle.FontSize = LabelSize;
+            bar.LabelStyle.Bold = false;
+            bar.Axis.TickLabelStyle.FontName = Font;
+            bar.Axis.TickLabelStyle.FontSize = TickSize;
+        }
     }
 
     /// <summary>

@@ -125,7 +125,7 @@ public static class ShiftPlots
         map.Colormap = new ScottPlot.Colormaps.Viridis();
         map.ManualRange = new ScottPlot.Range(0, 1);
         map.FlipVertically = true;
-        plot.Add.ColorBar(map);
+        plot.Add.ColorBar(map).Label = "p_true (probability of the true class)";
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             Enumerable.Range(0, t).Select(j => new Tick(j, m.Offsets[j].ToString("0"))).ToArray());
         plot.Title(title);

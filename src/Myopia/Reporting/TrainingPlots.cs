@@ -50,11 +50,6 @@ public static class TrainingPlots
         map.ManualRange = new ScottPlot.Range(0, 1);
         var bar = plot.Add.ColorBar(map);
         bar.Label = "fraction of the row (true class)";
-        bar.LabelStyle.FontSize = FigureStyle.LabelSize;
-        bar.LabelStyle.FontName = FigureStyle.Font;
-        bar.LabelStyle.Bold = false;
-        bar.Axis.TickLabelStyle.FontName = FigureStyle.Font;
-        bar.Axis.TickLabelStyle.FontSize = FigureStyle.TickSize;
         bar.Axis.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             Enumerable.Range(0, 6).Select(i => new Tick(0.2 * i, (0.2 * i).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))).ToArray());
         if (k <= 20)
