@@ -16,7 +16,24 @@ public static class PlotFile
     {
         FigureStyle.Apply(plot, width);
         AtomicFile.Write(path, temp => plot.SavePng(temp, width, height));
-        AtomicFile.Write(SvgPath(path), temp => plot.SaveSvg(temp, width, height));
+        AtomicFile.Write(SvgPath(path), temp => WithoutDashes(plot, () => plot.SaveSvg(temp, width, height)));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="save"/> with every line of the plot solid, then restores the patterns:
+    /// Skia's SVG backend cannot draw dash patterns (it draws them solid anyway) and says so on
+    /// stderr for every dashed line, which would litter the log of every training epoch.
+    /// </summary>
+    private static void WithoutDashes(Plot plot, Action save)
+    {
+        var dashed = plot.GetPlottables().OfType<IHasLine>().Where(p => p.LineStyle.Pattern.Intervals is { Length: > 0 })
+            .Select(p => (Line: p.LineStyle, Pattern: p.LineStyle.Pattern)).ToList();
+        foreach (var (line, _) in dashed) line.Pattern = LinePattern.Solid;
+        try { save(); }
+        finally
+        {
+            foreach (var (line, pattern) in dashed) line.Pattern = pattern;
+        }
     }
 
     /// <summary>Where <see cref="Save"/> writes the SVG twin of a PNG figure.</summary>
@@ -41,7 +58,8 @@ public static class PlotFile
             $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{panelWidth * plots.Count}\" height=\"{height}\">\n");
         for (int i = 0; i < plots.Count; i++)
         {
-            var panel = plots[i].GetSvgXml(panelWidth, height);
+            string panel = "";
+            WithoutDashes(plots[i], () => panel = plots[i].GetSvgXml(panelWidth, height));
             int open = panel.IndexOf("<svg", StringComparison.Ordinal);
             svg.Append($"<g transform=\"translate({i * panelWidth},0)\">").Append(open >= 0 ? panel[open..] : panel).Append("</g>\n");
         }
