@@ -80,8 +80,11 @@ public class FigureStyleTests
         {
             var plot = new Plot();
             plot.Add.Scatter(new double[] { 1, 2, 3 }, new double[] { 10, 20, 15 });
+            var chance = plot.Add.HorizontalLine(10, 1, Colors.Gray, LinePattern.Dashed);
             var png = Path.Combine(dir, "figure.png");
             PlotFile.Save(plot, png);
+            // The SVG is drawn with solid lines (Skia cannot dash there); the plot keeps its dashes.
+            Assert.Equal(LinePattern.Dashed.Intervals, chance.LineStyle.Pattern.Intervals);
             using var decoded = SkiaSharp.SKBitmap.Decode(png);
             Assert.Equal(PlotFile.Width, decoded.Width);
             var svg = System.Xml.Linq.XDocument.Load(PlotFile.SvgPath(png));
