@@ -26,7 +26,7 @@ public static class SweepConclusion
         if (bestB is not null)
             sentences.Add(bestB.ModeB!.Images is { } m && m == full.ModeA.Images
                 ? $"mode B: {Compare($"patch-averaged {bestB.TileName}", bestB.ModeB, "full-image training", full.ModeA)}"
-                : string.Create(c, $"mode B ({bestB.TileName}, {Describe(bestB.ModeB)}) was measured on {Count(bestB.ModeB.Images)} test images and full-image training on {Count(full.ModeA.Images)}: not compared, as they are not the same images"));
+                : string.Create(c, $"mode B ({bestB.TileName}, {Describe(bestB.ModeB)}) was measured on {Count(bestB.ModeB.Images)} test images and full-image training on {Count(full.ModeA.Images)} test images: not compared, as they are not the same images"));
         int seeds = cells.Min(x => x.ModeA.Seeds);
         string basis = seeds >= 2
             ? $"Intervals: 95% Clopper–Pearson per seed, widened to span the {seeds} seeds"

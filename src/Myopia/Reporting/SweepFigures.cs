@@ -146,5 +146,5 @@ public static class SweepFigures
     }
 
     private static string Cell(SeedAccuracy? a, string columnImages) => a is null ? "–"
-        : SweepConclusion.Describe(a) + (columnImages.Length > 0 ? "" : $" on {(a.Images is { } n ? n.ToString("N0", CultureInfo.InvariantCulture) : "?")} images");
+        : SweepConclusion.Describe(a) + (columnImages.Length > 0 ? "" : a.Images is { } n ? $" on {n.ToString("N0", CultureInfo.InvariantCulture)} images" : " (test images not recorded)");
 }
