@@ -122,7 +122,7 @@ public static class SweepFigures
                       "numbers are compared only when measured on the same images.");
         md.AppendLine();
         string A = ColumnImages(evidence.Select(x => x.ModeA)), B = ColumnImages(evidence.Where(x => x.ModeB is not null).Select(x => x.ModeB!));
-        md.AppendLine($"| model | tile | seeds | mode A{A} | ± std (A) | mode B{B} | ± std (B) |").AppendLine("|---|---|---|---|---|---|---|");
+        md.AppendLine($"| model | tile | seeds | mode A{A} | ± std (A, points) | mode B{B} | ± std (B, points) |").AppendLine("|---|---|---|---|---|---|---|");
         string Std(SeedAccuracy? a) => a?.Std is { } s ? string.Create(c, $"{100 * s:F2}") : "–";
         foreach (var cell in evidence)
             md.AppendLine($"| {cell.Model} | {(cell.Tile == 0 ? "full" : cell.Tile.ToString(c))} | {cell.ModeA.Seeds} | {Cell(cell.ModeA, A)} | {Std(cell.ModeA)} | {Cell(cell.ModeB, B)} | {Std(cell.ModeB)} |");
