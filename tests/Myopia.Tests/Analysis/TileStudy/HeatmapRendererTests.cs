@@ -95,6 +95,33 @@ public class HeatmapRendererTests
         finally { File.Delete(path); }
     }
 
+    [Theory]
+    [InlineData(HeatmapScale.Shared)]
+    [InlineData(HeatmapScale.PerImage)]
+    public void ASharedScaleKeepsAWeakMapDarkWhereAPerImageScaleStretchesIt(HeatmapScale scale)
+    {
+        const int h = 16, w = 16;
+        // Image 0's map is weak (1.5 everywhere), image 1's strong (20): on one shared scale image 0 sits at its bottom.
+        ImageHeatmap Map(int index, float value)
+        {
+            var values = Enumerable.Repeat(value, h * w).ToArray();
+            return new ImageHeatmap(index, 0, 0, 0, h, w, values, values, values, values, new int[h * w]);
+        }
+        var result = new TileHeatmapResult(new TileHeatmapOptions(4), "exact", ["a", "b"], [Map(0, 1.5f), Map(1, 20f)], 1);
+        var path = TempPng();
+        try
+        {
+            HeatmapRenderer.WriteGrid(result, [new byte[3 * h * w], new byte[3 * h * w]], path, scale: scale);
+            using var png = SKBitmap.Decode(path);
+            int cell = w * HeatmapRenderer.Scale(h, w);
+            // The middle of row 0's map cell: pad 10, column header 24, row label 22 (HeatmapRenderer's layout).
+            var middle = png.GetPixel(10 + cell + 10 + cell / 2, 24 + 22 + cell / 2);
+            var expected = scale == HeatmapScale.Shared ? HeatmapRenderer.Viridis(0) : HeatmapRenderer.Viridis(1);
+            AssertColor(expected, middle);
+        }
+        finally { File.Delete(path); }
+    }
+
     private static void AssertColor(SKColor expected, SKColor actual, int tolerance = 3)
     {
         Assert.True(Math.Abs(expected.Red - actual.Red) <= tolerance && Math.Abs(expected.Green - actual.Green) <= tolerance
