@@ -77,7 +77,7 @@ public static class EvalCommand
                         .Run(splits.Test, progress, cancel)));
             }
 
-            foreach (var r in results) EvaluationWriter.Write(r, outDir, classifier.Label);
+            foreach (var r in results) EvaluationWriter.Write(r, outDir, $"{classifier.Label} on {dataset}");
             var predictionFiles = keepPredictions && results.FirstOrDefault(r => r.Predictions is not null) is { Predictions: { } p }
                 ? EvaluationWriter.WritePredictions(p, splits.Test.ClassNames, outDir, predictionFormat)
                 : [];

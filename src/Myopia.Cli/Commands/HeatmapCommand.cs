@@ -32,9 +32,11 @@ public static class HeatmapCommand
         var output = CommonOptions.Out();
         var json = CommonOptions.Json();
         var threads = CommonOptions.Threads();
+        var scale = new Option<string>("--scale") { Description = "colour scale of the grids: shared (one for all images, comparable) or per-image", DefaultValueFactory = _ => "shared" };
+        scale.AcceptOnlyFromAmong("shared", "per-image");
         var command = new Command("heatmap", "Tile heatmaps: the evidence each T x T tile gives for the class of interest, over the image.")
         {
-            data, dataDir, tile, stride, count, indices, ofClasses, target, cls, mode, batch, output, json, threads,
+            data, dataDir, tile, stride, count, indices, ofClasses, target, cls, mode, scale, batch, output, json, threads,
         };
         var model = new ModelSpecOptions().AddTo(command);
         command.SetAction(parse =>
@@ -70,7 +72,7 @@ public static class HeatmapCommand
             TileHeatmapResult? exact = null, dense = null;
             if (which is "exact" or "both")
             {
-                var writer = new HeatmapWriter(outDir, "exact", t, picked, planar, classifier, motifs);
+                var writer = new HeatmapWriter(outDir, "exact", t, picked, planar, classifier, motifs) { Scale = GridScale(parse.GetValue(scale)) };
                 exact = ProgressDisplay.Analysis((progress, cancel) => new TileHeatmap(classifier, options)
                 {
                     Sink = m =>
@@ -86,7 +88,7 @@ public static class HeatmapCommand
             var agreementTally = exactForComparison is null ? null : new HeatmapAgreement();
             if (which is "dense" or "both")
             {
-                var writer = new HeatmapWriter(outDir, "dense", t, picked, planar, classifier, motifs);
+                var writer = new HeatmapWriter(outDir, "dense", t, picked, planar, classifier, motifs) { Scale = GridScale(parse.GetValue(scale)) };
                 dense = ProgressDisplay.Analysis((progress, cancel) => new TileHeatmap(classifier, options with { Mode = HeatmapMode.Dense })
                 {
                     Sink = m =>
@@ -123,4 +125,6 @@ public static class HeatmapCommand
         });
         return command;
     }
+
+    private static HeatmapScale GridScale(string? name) => name == "per-image" ? HeatmapScale.PerImage : HeatmapScale.Shared;
 }

@@ -164,7 +164,7 @@ public static class SweepCommand
     internal static int Finish(SweepResult result, SweepSpec spec, string? theory, bool json)
     {
         int side = ImageSide(result);
-        SweepFigures.Write(result, TheoryFor(spec, theory), side);
+        SweepFigures.Write(result, TheoryFor(spec, theory), side, spec);
         SweepFigures.WriteReport(result, spec);
         HtmlReport.Write(result.SweepDir);
         if (json) JsonOutput.Print(result);
@@ -176,7 +176,7 @@ public static class SweepCommand
 
     // The err(t) preset drawn over the sweep: the named one, else the dataset's own, with N set to
     // the training images the runs really used (--train-limit, or a synthetic set's train_count).
-    private static PatchErrorParameters? TheoryFor(SweepSpec spec, string? named)
+    internal static PatchErrorParameters? TheoryFor(SweepSpec spec, string? named)
     {
         var (dataName, dataOptions) = DatasetCatalog.ParseName(spec.Base.Data);
         var preset = PatchErrorPresets.TryGet(named ?? dataName);
@@ -188,7 +188,7 @@ public static class SweepCommand
     }
 
     // The image side of the sweep's dataset, read from any run's checkpoint.
-    private static int ImageSide(SweepResult result)
+    internal static int ImageSide(SweepResult result)
     {
         foreach (var row in result.Rows)
         {
@@ -230,9 +230,11 @@ public static class SweepCommand
             .AddColumns("model", "tile", "runs", "A", "± std", "B", "A best", "B best")
             .Caption("A: full test images through the net; B: mean logits over every tile; best: the epoch with the highest A");
         foreach (var c in result.Cells)
-            table.AddRow(c.Model, c.Tile == 0 ? "full" : c.Tile.ToString(), c.Runs.ToString(), $"{c.MeanAcc:P2}", $"{c.StdAcc:P2}",
+            // A standard deviation of one seed is not a spread: none is shown.
+            table.AddRow(c.Model, c.Tile == 0 ? "full" : c.Tile.ToString(), c.Runs.ToString(), $"{c.MeanAcc:P2}", c.Runs >= 2 ? $"{c.StdAcc:P2}" : "-",
                 c.MeanPatchAcc is { } p ? $"{p:P2}" : "-", $"{c.MeanBestAcc:P2}", c.MeanBestPatchAcc is { } bp ? $"{bp:P2}" : "-");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"{result.Ran} runs trained, {result.Skipped} already done; results in {result.SweepDir}");
+        AnsiConsole.MarkupLineInterpolated($"intervals, test images per column and the conclusion: {Path.Combine(result.SweepDir, "report.md")}");
     }
 }

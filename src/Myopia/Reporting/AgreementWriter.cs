@@ -11,7 +11,8 @@ public static class AgreementWriter
     public static void Write(TileAgreementResult result, Classifier classifier, string outDir)
     {
         string trained = classifier.Card.Tile is { } t ? $"{t}x{t} tiles" : "full images";
-        AgreementPlot.Write(result, $"{classifier.Card.Architecture} trained on {trained}, evaluated on tiles ({result.Images} test images)",
+        string on = classifier.Card.Dataset is { } d ? $" on {d}" : "";
+        AgreementPlot.Write(result, $"{classifier.Card.Architecture} trained on {trained}{on}, evaluated on tiles ({result.Images} test images)",
             Path.Combine(outDir, "agreement.png"));
         var csv = new System.Text.StringBuilder("tile,stride,tiles_per_image,agrees_with_full,single_tile_acc,patch_averaged_acc,full_image_acc\n");
         foreach (var r in result.Rows)

@@ -48,7 +48,7 @@ public static class DiffeoPlots
             plot.Title($"{name}_k");
             plot.XLabel("relative depth (0 input, 1 output)");
             plot.YLabel(name switch { "D" => "D: deformation sensitivity", "G" => "G: noise sensitivity", _ => "R = D / G" });
-            plot.ShowLegend(Alignment.LowerLeft);
+            FigureStyle.LegendOutside(plot);
             panels.Add(plot);
         }
         panels[0].Title($"D_k  ({title})".Length > 60 ? "D_k" : $"D_k  ({title})");
@@ -95,7 +95,7 @@ public static class DiffeoPlots
         plot.Title($"Test error vs relative stability R_f ({points.Count} networks; open circles: R_f at initialisation)");
         plot.XLabel("R_f = D_f / G_f (log)");
         plot.YLabel("test error ε (log)");
-        plot.ShowLegend(Alignment.LowerRight);
+        FigureStyle.LegendOutside(plot);
         PlotFile.Save(plot, path);
     }
 
@@ -114,8 +114,9 @@ public static class DiffeoPlots
         using var surface = SKSurface.Create(new SKImageInfo(width, height));
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
-        using var font = new SKFont(SKTypeface.Default, 12);
-        using var titleFont = new SKFont(SKTypeface.Default, 14);
+        using var typeface = SKTypeface.FromFamilyName(FigureStyle.Font) ?? SKTypeface.Default;
+        using var font = new SKFont(typeface, 12);
+        using var titleFont = new SKFont(typeface, 14);
         using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         canvas.DrawText(title, pad, 18, titleFont, ink);
         for (int c = 0; c < columnTitles.Count; c++)

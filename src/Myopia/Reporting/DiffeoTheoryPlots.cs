@@ -72,7 +72,7 @@ public static class DiffeoTheoryPlots
         plot.YLabel("D_k, G_k, R_k (log scale)");
         plot.Title($"Idealised pooling net: F = {o.Filter}, stride {o.Stride}, n = {o.Inputs} one-hot inputs (dashed: §7, through k = {anchor})");
         // Lower left is empty in both: every curve starts near 1 at k = 1.
-        plot.ShowLegend(Alignment.LowerLeft);
+        FigureStyle.LegendOutside(plot);
         PlotFile.Save(plot, path);
     }
 

@@ -44,7 +44,8 @@ public static class DiffeoWriter
         if (result.Variants.Any(v => v.Nodes.Count > 2))
         {
             var depth = Path.Combine(outDir, "diffeo-depth.png");
-            DiffeoPlots.DepthProfile(result, $"{classifier.Label}, {result.Probes} probes", depth);
+            string on = classifier.Card.Dataset is { } d ? $" on {d}" : "";
+            DiffeoPlots.DepthProfile(result, $"{classifier.Label}{on}, {result.Probes} probes", depth);
             written.Add(depth);
         }
         return written;

@@ -14,7 +14,10 @@ public static class EvaluationWriter
         for (int t = 0; t < r.ClassNames.Count; t++)
             csv.Append(Csv(r.ClassNames[t])).Append(',').Append(string.Join(',', r.ConfusionMatrix[t])).Append('\n');
         AtomicFile.WriteAllText(Path.Combine(outDir, $"confusion-{r.Mode}.csv"), csv.ToString());
-        TrainingPlots.Confusion(r, $"{title}: {r.Mode}, top-1 {100 * r.Top1:F2}%", Path.Combine(outDir, $"confusion-{r.Mode}.png"));
+        var top1 = Myopia.Statistics.ClopperPearson.ForAccuracy(r.Top1, r.Count);
+        TrainingPlots.Confusion(r, string.Create(CultureInfo.InvariantCulture,
+                $"{title}: {r.Mode}\ntop-1 {100 * r.Top1:F1}% (95% CI {100 * top1.Lower:F1}-{100 * top1.Upper:F1}, Clopper-Pearson, {r.Count:N0} images)"),
+            Path.Combine(outDir, $"confusion-{r.Mode}.png"));
         var perClass = new StringBuilder("class,accuracy\n");
         for (int t = 0; t < r.ClassNames.Count; t++)
             perClass.Append(Csv(r.ClassNames[t])).Append(',').Append(r.PerClassAccuracy[t].ToString("F4", CultureInfo.InvariantCulture)).Append('\n');

@@ -17,6 +17,9 @@ public sealed class HeatmapWriter(string outDir, string mode, int tile, long[] p
     public const int GridImages = 16;
 
     private readonly List<ImageHeatmap> shown = [];
+
+    /// <summary>One colour scale for all images of a grid (default) or one per image.</summary>
+    public HeatmapScale Scale { get; init; } = HeatmapScale.Shared;
     private string Tag => $"{mode}-t{tile}";
 
     /// <summary>Writes one image's maps (max logit, masked logit, probability, class map) as .npy.</summary>
@@ -38,19 +41,22 @@ public sealed class HeatmapWriter(string outDir, string mode, int tile, long[] p
         var images = shown.Select(m => planar[m.Index]).ToArray();
         var outlines = boxes is null ? null : shown.Select(m => boxes[m.Index]).ToList();
         string trained = classifier.Card.Tile is { } tt ? $"{tt}x{tt} tiles" : "full images";
-        string who = $"{classifier.Card.Architecture} ({trained})";
+        string on = classifier.Card.Dataset is { } d ? $" on {d}" : "";
+        string who = $"{classifier.Card.Architecture} (trained on {trained}){on}";
         string more = r.ImageCount > shown.Count ? $" (first {shown.Count} of {r.ImageCount})" : "";
         HeatmapRenderer.WriteGrid(drawn, images, Path.Combine(outDir, $"heatmap-{Tag}.png"), m => m.MaskedLogit,
-            $"{who}, T={tile}, {r.Mode}: masked max logit{more}", outlines);
+            $"{who}, tiles T = {tile}, {r.Mode}: masked max logit{more}", outlines,
+            "masked max logit\n(logit units; blank\nwhere tiles predict\nanother class)", Scale);
         HeatmapRenderer.WriteGrid(drawn, images, Path.Combine(outDir, $"probability-{Tag}.png"), m => m.Probability,
-            $"{who}, T={tile}, {r.Mode}: class probability{more}", outlines);
+            $"{who}, tiles T = {tile}, {r.Mode}: class probability{more}", outlines,
+            "class probability\n(softmax probability\nof the class of\ninterest, 0 to 1)", Scale);
     }
 
     /// <summary>Writes a result whose maps were kept in memory: every image's arrays, the grids of the first ones.</summary>
     public static void Write(TileHeatmapResult r, byte[][] planar, string outDir, long[] picked, Classifier classifier,
-        IReadOnlyList<IReadOnlyList<ObjectBox>>? boxes)
+        IReadOnlyList<IReadOnlyList<ObjectBox>>? boxes, HeatmapScale scale = HeatmapScale.Shared)
     {
-        var writer = new HeatmapWriter(outDir, r.Mode, r.Options.Tile, picked, planar, classifier, boxes);
+        var writer = new HeatmapWriter(outDir, r.Mode, r.Options.Tile, picked, planar, classifier, boxes) { Scale = scale };
         foreach (var m in r.Images) writer.Add(m);
         writer.Finish(r);
     }

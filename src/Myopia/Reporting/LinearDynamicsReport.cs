@@ -60,6 +60,8 @@ public static class LinearDynamicsReport
     {
         var plot = new Plot();
         var s = r.Summary;
+        // Theory curves are added after every measured one so that they are drawn on top, not hidden under them.
+        var theory = new List<(double[] X, double[] Y, Color Color)>();
         void Curves(Trajectory t, NetworkSummary summary, bool cnn)
         {
             var idx = Subsample(t.Steps.Length, 600).Where(i => t.Steps[i] > 0).ToArray();
@@ -67,28 +69,34 @@ public static class LinearDynamicsReport
             foreach (var m in summary.Modes)
             {
                 var color = PlotFile.Series(m.Mode);
-                var line = plot.Add.Scatter(x, idx.Select(i => t.ModeStrength[i][m.Mode] / m.S).ToArray(), color);
+                var line = plot.Add.Scatter(x, idx.Select(i => t.ModeStrength[i][m.Mode] / m.S).ToArray(), cnn ? color : color.WithAlpha(0.55));
                 line.MarkerSize = 0;
-                line.LineWidth = cnn ? 2.5f : 1.5f;
+                line.LineWidth = cnn ? 3.5f : 2f;
                 line.LegendText = $"{(cnn ? "CNN" : "FCNN")} mode {m.Mode + 1} (s={m.S:F3}{(cnn ? $", kappa={m.Kappa:F2}" : "")})";
                 if (m.EffectiveA0 is { } a0 && a0 > 0)
                 {
                     double rate = cnn ? LearningTheory.CnnRate(m.S, m.Kappa, s.Options.Lr) : LearningTheory.FcnnRate(m.S, s.Options.Lr);
-                    var p = plot.Add.Scatter(x, idx.Select(i => (cnn ? LearningTheory.Logistic(t.Steps[i], m.S, a0, rate) : LearningTheory.Saxe(t.Steps[i], m.S, a0, s.Options.Lr)) / m.S).ToArray(), color);
-                    p.MarkerSize = 0;
-                    p.LinePattern = LinePattern.Dashed;
-                    p.LineWidth = 1;
+                    theory.Add((x, idx.Select(i => (cnn ? LearningTheory.Logistic(t.Steps[i], m.S, a0, rate) : LearningTheory.Saxe(t.Steps[i], m.S, a0, s.Options.Lr)) / m.S).ToArray(), color));
                 }
             }
         }
         Curves(r.Cnn, s.Cnn, true);
         if (r.Fcnn is not null && s.Fcnn is not null) Curves(r.Fcnn, s.Fcnn, false);
+        for (int i = 0; i < theory.Count; i++)
+        {
+            // A dark dash over the measured colour: visible on the thick measured line and off it.
+            var p = plot.Add.Scatter(theory[i].X, theory[i].Y, Colors.Black);
+            p.MarkerSize = 0;
+            p.LinePattern = LinePattern.Dashed;
+            p.LineWidth = 1.5f;
+            if (i == 0) p.LegendText = "theory (closed form)";
+        }
         plot.Axes.SetLimitsY(-0.05, 1.1);
         LogTimeAxis(plot);
-        plot.YLabel("a_alpha(t) / s_alpha");
-        plot.Title($"Mode learning on {s.Dataset}: linear CNN (thick) vs FCNN (thin), theory dashed");
-        plot.ShowLegend(Alignment.UpperLeft);
-        PlotFile.Save(plot, path, 1100, 640);
+        plot.YLabel("learned fraction of mode, a_alpha(t) / s_alpha");
+        plot.Title($"Mode learning on {s.Dataset}: linear CNN (thick) vs FCNN (thin, light)");
+        FigureStyle.LegendOutside(plot);
+        PlotFile.Save(plot, path, 1200, 640);
     }
 
     private static void LossPlot(LinearDynamicsResult r, string path)
@@ -107,7 +115,7 @@ public static class LinearDynamicsReport
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(Enumerable.Range(-12, 13).Select(k => new Tick(k, $"1e{k}")).ToArray());
         plot.YLabel("MSE loss (log scale)");
         plot.Title($"Loss plateaus on {r.Summary.Dataset}");
-        plot.ShowLegend(Alignment.LowerLeft);
+        FigureStyle.LegendOutside(plot);
         PlotFile.Save(plot, path);
     }
 
@@ -119,14 +127,16 @@ public static class LinearDynamicsReport
         int pos = 0;
         foreach (var net in new[] { s.Cnn, s.Fcnn }.OfType<NetworkSummary>())
         {
-            bars.Add(new Bar { Position = pos, Value = net.AblateDominant, FillColor = PlotFile.Series(3), Label = net.AblateDominant.ToString("F2", C) });
-            labels.Add(new Tick(pos++, $"{net.Network.ToUpperInvariant()}: dominant removed"));
+            // Two-line labels: the network, then what was removed; on one line neighbouring labels overlap.
+            bars.Add(new Bar { Position = pos, Value = net.AblateDominant, FillColor = PlotFile.Series(1), Label = net.AblateDominant.ToString("F2", C) });
+            labels.Add(new Tick(pos++, $"{net.Network.ToUpperInvariant()}\ndominant removed"));
             bars.Add(new Bar { Position = pos, Value = net.AblateSecondary, FillColor = PlotFile.Series(2), Label = net.AblateSecondary.ToString("F2", C) });
-            labels.Add(new Tick(pos++, $"{net.Network.ToUpperInvariant()}: secondary removed"));
+            labels.Add(new Tick(pos++, $"{net.Network.ToUpperInvariant()}\nsecondary removed"));
             pos++;
         }
         plot.Add.Bars(bars.ToArray());
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(labels.ToArray());
+        plot.Axes.Bottom.MinimumSize = 60;
         plot.Axes.SetLimitsY(0, 1.15);
         plot.YLabel("mean correct-class output");
         plot.Title("Shortcut ablation: the CNN relies only on each part's dominant frequency");
@@ -153,37 +163,78 @@ public static class LinearDynamicsReport
             }
             plot.XLabel("frequency");
             plot.Title("Kernel spectrum vs the dataset's modes");
-            plot.ShowLegend(Alignment.UpperRight);
+            FigureStyle.LegendOutside(plot);
             PlotFile.Save(plot, path);
             return;
         }
-        int h = r.Shape[0], w = r.Shape[1], scale = 10, pad = 10, label = 18;
-        var maps = r.PhiSpectra.Select((p, a) => ($"|phi_hat_{a + 1}|", p))
-            .Concat(r.KernelSpectra.Select((k, i) => ($"|r~| step {r.KernelSpectrumSteps[i]}", k))).ToList();
+        int h = r.Shape[0], w = r.Shape[1], scale = 10, pad = 44, label = 20, axis = 30;
+        var maps = r.PhiSpectra.Select((p, a) => ($"|phi_hat_{a + 1}| (mode {a + 1})", p))
+            .Concat(r.KernelSpectra.Select((k, i) => ($"|r~| kernel, step {r.KernelSpectrumSteps[i]}", k))).ToList();
         int cols = Math.Max(r.PhiSpectra.Length, r.KernelSpectra.Length);
-        int width = cols * (w * scale + pad) + pad, height = 2 * (h * scale + pad + label) + pad;
+        int panelW = w * scale + pad, panelH = label + h * scale + axis;
+        int barWidth = 150, titleHeight = 30;
+        int width = cols * panelW + pad + barWidth, height = titleHeight + 2 * panelH + 2 * 10 + 24;
         using var surface = SKSurface.Create(new SKImageInfo(width, height));
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
-        using var font = new SKFont(SKTypeface.Default, 12);
+        using var typeface = SKTypeface.FromFamilyName(FigureStyle.Font) ?? SKTypeface.Default;
+        using var font = new SKFont(typeface, 13);
+        using var small = new SKFont(typeface, 11);
+        using var titleFont = new SKFont(typeface, 16);
         using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+        using var frame = new SKPaint { Color = SKColors.Black, Style = SKPaintStyle.Stroke, StrokeWidth = 1 };
+        canvas.DrawText($"Fourier amplitude of the dataset's modes (top) and of the learned kernel (bottom), {r.Summary.Dataset}", pad, 20, titleFont, ink);
         for (int m = 0; m < maps.Count; m++)
         {
             bool kernel = m >= r.PhiSpectra.Length;
             int col = kernel ? m - r.PhiSpectra.Length : m, row = kernel ? 1 : 0;
-            int x0 = pad + col * (w * scale + pad), y0 = pad + row * (h * scale + pad + label);
-            canvas.DrawText(maps[m].Item1, x0, y0 + 12, font, ink);
+            int x0 = pad + col * panelW, y0 = titleHeight + row * (panelH + 10);
+            canvas.DrawText(maps[m].Item1, x0, y0 + 14, font, ink);
             var values = maps[m].Item2;
             double max = Math.Max(1e-300, values.Max());
+            int top = y0 + label;
             for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
             {
                 // Frequencies shifted so that 0 sits in the middle, as spectra are usually drawn.
                 int fy = (y + h / 2) % h, fx = (x + w / 2) % w;
-                using var paint = new SKPaint { Color = Colormaps.Jet(Math.Sqrt(values[fy * w + fx] / max)) };
-                canvas.DrawRect(x0 + x * scale, y0 + label + y * scale, scale, scale, paint);
+                using var paint = new SKPaint { Color = HeatmapRenderer.Viridis(Math.Sqrt(values[fy * w + fx] / max)) };
+                canvas.DrawRect(x0 + x * scale, top + y * scale, scale, scale, paint);
             }
+            canvas.DrawRect(x0, top, w * scale, h * scale, frame);
+            // Frequency axes: -n/2, 0 and n/2 - 1 cycles per image, at the centres of their cells.
+            foreach (int f in new[] { -(w / 2), 0, w - w / 2 - 1 })
+            {
+                float cx = x0 + (f + w / 2) * scale + scale / 2f;
+                canvas.DrawLine(cx, top + h * scale, cx, top + h * scale + 4, frame);
+                canvas.DrawText(f.ToString(C), cx, top + h * scale + 16, SKTextAlign.Center, small, ink);
+            }
+            foreach (int f in new[] { -(h / 2), 0, h - h / 2 - 1 })
+            {
+                float cy = top + (f + h / 2) * scale + scale / 2f;
+                canvas.DrawLine(x0 - 4, cy, x0, cy, frame);
+                canvas.DrawText(f.ToString(C), x0 - 6, cy + 4, SKTextAlign.Right, small, ink);
+            }
+            canvas.DrawText("f_x (cycles per image)", x0 + w * scale / 2f, top + h * scale + 28, SKTextAlign.Center, small, ink);
         }
+        // One colour bar for every panel: each is scaled to its own maximum, on a square-root scale.
+        int bx = pad + cols * panelW, by = titleHeight + label, bh = 2 * panelH - label - axis;
+        for (int i = 0; i < bh; i++)
+        {
+            using var paint = new SKPaint { Color = HeatmapRenderer.Viridis(1 - (double)i / (bh - 1)) };
+            canvas.DrawRect(bx, by + i, 18, 1, paint);
+        }
+        canvas.DrawRect(bx, by, 18, bh, frame);
+        foreach (var v in new[] { 0.0, 0.25, 0.5, 0.75, 1.0 })
+        {
+            // The bar is linear in colour, i.e. in sqrt(amplitude / max): label it with the amplitude fraction.
+            float yy = by + bh - (float)(v * bh);
+            canvas.DrawLine(bx + 18, yy, bx + 22, yy, frame);
+            canvas.DrawText((v * v).ToString("0.###", C), bx + 25, yy + 4, small, ink);
+        }
+        canvas.DrawText("amplitude /", bx, by + bh + 16, small, ink);
+        canvas.DrawText("panel maximum", bx, by + bh + 30, small, ink);
+        canvas.DrawText("(square-root scale)", bx, by + bh + 44, small, ink);
         using var image = surface.Snapshot();
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
         AtomicFile.WriteAllBytes(path, png.ToArray());
@@ -230,7 +281,7 @@ public static class LinearDynamicsReport
         plot.XLabel("log10 epsilon (initialisation scale)");
         plot.YLabel("log10 secondary / dominant kernel amplitude");
         plot.Title($"Dominant-frequency bias grows as the initialisation shrinks ({r.Dataset})");
-        plot.ShowLegend(Alignment.UpperLeft);
+        FigureStyle.LegendOutside(plot);
         PlotFile.Save(plot, Path.Combine(outDir, "init-scaling.png"));
     }
 }

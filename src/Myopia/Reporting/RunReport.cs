@@ -1,6 +1,7 @@
 using Myopia.IO;
 using System.Globalization;
 using System.Text;
+using Myopia.Statistics;
 using Myopia.Training;
 
 namespace Myopia.Reporting;
@@ -12,7 +13,7 @@ public static class RunReport
     {
         if (result.History.Count == 0) return;
         string tile = options.Tile is { } t ? $"{t}x{t} tiles" : "full images";
-        TrainingPlots.Curves(result.History, $"{options.Model} on {options.Data}, trained on {tile}", run.Combine("curves.png"));
+        TrainingPlots.Curves(result.History, $"{options.Model} on {options.Data}, trained on {tile}, seed {options.Seed}", run.Combine("curves.png"), result.Classes);
 
         var md = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
@@ -25,11 +26,16 @@ public static class RunReport
         md.AppendLine();
         if (result.Final is { } f && result.Best is { } b)
         {
-            md.AppendLine("| | epoch | test accuracy (full images) | top-5 | test loss |");
+            string images = result.TestImages is { } n ? string.Create(c, $" on {n:N0} test images") : "";
+            string Interval(double acc) => result.TestImages is { } n
+                ? string.Create(c, $" [{100 * ClopperPearson.ForAccuracy(acc, n).Lower:F1}, {100 * ClopperPearson.ForAccuracy(acc, n).Upper:F1}]") : "";
+            md.AppendLine($"| | epoch | test accuracy (full images{images}){(result.TestImages is null ? "" : ", 95% interval")} | top-5 | test loss |");
             md.AppendLine("|---|---|---|---|---|");
-            md.AppendLine(string.Create(c, $"| final | {f.Epoch} | {100 * f.TestAcc:F2}% | {100 * f.TestTop5:F2}% | {f.TestLoss:F4} |"));
-            md.AppendLine(string.Create(c, $"| best | {b.Epoch} | {100 * b.TestAcc:F2}% | {100 * b.TestTop5:F2}% | {b.TestLoss:F4} |"));
+            md.AppendLine(string.Create(c, $"| final | {f.Epoch} | {100 * f.TestAcc:F2}%{Interval(f.TestAcc)} | {100 * f.TestTop5:F2}% | {f.TestLoss:F4} |"));
+            md.AppendLine(string.Create(c, $"| best | {b.Epoch} | {100 * b.TestAcc:F2}%{Interval(b.TestAcc)} | {100 * b.TestTop5:F2}% | {b.TestLoss:F4} |"));
             md.AppendLine();
+            if (result.TestImages is not null)
+                md.AppendLine("Intervals: exact (Clopper–Pearson) binomial, over the test images. The best epoch is chosen on these same images, so its accuracy is optimistic.").AppendLine();
         }
         md.AppendLine("![accuracy per epoch](curves.png)").AppendLine();
         md.AppendLine("## Per epoch").AppendLine();

@@ -50,7 +50,7 @@ public static class ScaleDetectionPlots
                    $"test error {result.Training.TestError.ToString("P1", CultureInfo.InvariantCulture)}", size: 13);
         plot.XLabel("block k");
         plot.YLabel("D_k, G_k (log scale; channel-averaged activations)");
-        plot.ShowLegend(Alignment.UpperLeft);
+        FigureStyle.LegendOutside(plot);
         PlotFile.Save(plot, path);
     }
 

@@ -30,7 +30,8 @@ public static class ShiftPlots
             foreach (var (model, _) in models)
             {
                 var main = sequences.Where(m => m.Model == model).OrderByDescending(m => m.PChange).FirstOrDefault();
-                if (main is null || main.Rows.Count == 0) continue;
+                // Per-image rows are not kept in shift.json: a result read back from it has none to draw.
+                if (main?.Rows is not { Count: > 0 }) continue;
                 var rowsPath = Path.Combine(outDir, $"shift-rows-{model}.png");
                 Rows(main, $"p_true per image, {model}, {main.Condition}", rowsPath);
                 written.Add(rowsPath);
@@ -73,7 +74,7 @@ public static class ShiftPlots
         plot.Title($"Size sweep: {title}");
         plot.XLabel("scale s (crop area fraction <= 1, embedding ratio side/d > 1)");
         plot.YLabel("fraction");
-        plot.ShowLegend(Alignment.UpperCenter);
+        FigureStyle.LegendOutside(plot);
         PlotFile.Save(plot, path);
     }
 
@@ -108,7 +109,7 @@ public static class ShiftPlots
         plot.Title($"Stability along the diagonal: {title}");
         plot.XLabel("diagonal offset t (pixels)");
         plot.YLabel("mean p_true / accuracy");
-        plot.ShowLegend(Alignment.LowerRight);
+        FigureStyle.LegendOutside(plot);
         PlotFile.Save(plot, path);
     }
 
@@ -124,7 +125,7 @@ public static class ShiftPlots
         map.Colormap = new ScottPlot.Colormaps.Viridis();
         map.ManualRange = new ScottPlot.Range(0, 1);
         map.FlipVertically = true;
-        plot.Add.ColorBar(map);
+        plot.Add.ColorBar(map).Label = "p_true (probability of the true class)";
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             Enumerable.Range(0, t).Select(j => new Tick(j, m.Offsets[j].ToString("0"))).ToArray());
         plot.Title(title);
@@ -176,7 +177,7 @@ public static class ShiftPlots
         plot.Title($"Consistency vs accuracy: {title}");
         plot.XLabel("accuracy on the first view of each pair (%)");
         plot.YLabel("consistency (%)");
-        plot.ShowLegend(Edge.Right);
+        FigureStyle.LegendOutside(plot);
         PlotFile.Save(plot, path, 1350, 640);
     }
 
@@ -254,7 +255,7 @@ public static class ShiftPlots
         plot.Title($"{(consistency ? "Consistency" : "P(top-1 change)")} vs accuracy over trained models: {title}");
         plot.XLabel("accuracy (%), mean ± std over seeds");
         plot.YLabel(consistency ? "consistency (%), mean ± std" : "P(top-1 change) (%), mean ± std");
-        plot.ShowLegend(Edge.Right);
+        FigureStyle.LegendOutside(plot);
         PlotFile.Save(plot, path, 1350, 640);
 
         double Y(double v) => 100 * v;

@@ -44,7 +44,8 @@ public static class ShiftWriter
             model = classifier.Card.Source, architecture = classifier.Card.Architecture, compute = classifier.ComputeSummary,
             model_facts = ShiftModelFacts.Of(classifier.Card), headline = result.Headline(), result,
         });
-        return ShiftPlots.Write(result, $"{classifier.Label}, {result.Protocol} ({result.Images} images)", outDir);
+        string on = classifier.Card.Dataset is { } d ? $" on {d}" : "";
+        return ShiftPlots.Write(result, $"{classifier.Label}{on}, {result.Protocol} ({result.Images} images)", outDir);
     }
 
     private static string Quote(string s) => s.Contains(',') || s.Contains('"') ? $"\"{s.Replace("\"", "\"\"")}\"" : s;

@@ -319,6 +319,9 @@ public sealed class Trainer
     {
         var history = info.History;
         return new TrainingResult(run.Path, options.Model, options.Data, options.Tile, info.Parameters, info.CompletedEpochs, interrupted,
-            history.LastOrDefault(h => h.Evaluated), history.Where(h => h.Evaluated).MaxBy(h => h.TestAcc), seconds, history) { Compute = info.Compute };
+            history.LastOrDefault(h => h.Evaluated), history.Where(h => h.Evaluated).MaxBy(h => h.TestAcc), seconds, history)
+        {
+            Compute = info.Compute, TestImages = data.Test.Count, Classes = data.Train.ClassCount,
+        };
     }
 }

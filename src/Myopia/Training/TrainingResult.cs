@@ -16,6 +16,12 @@ public sealed record TrainingResult(
 {
     /// <summary>How the run computed: precision and activation layout, with the reasons.</summary>
     public TrainingCompute? Compute { get; init; }
+
+    /// <summary>Test images each evaluation used (after --test-limit): the n of the accuracies' confidence intervals. Null in older summaries.</summary>
+    public int? TestImages { get; init; }
+
+    /// <summary>Classes of the dataset: chance level is 1 / Classes. Null in older summaries.</summary>
+    public int? Classes { get; init; }
 }
 
 /// <summary>

@@ -196,6 +196,7 @@ public class AnalysisInvalidOptionTests : InvalidOptionTable
         ("heatmap --model smallcnn --data synthetic --threads 100000", "--threads"),
         ("heatmap --model smallcnn --data synthetic --out {file}", "existing file"),
         ("heatmap --model smallcnn --data synthetic --mode sideways", "sideways"),
+        ("heatmap --model smallcnn --data synthetic --scale sideways", "sideways"),
         ("agreement --model resnet9 --data synthetic --tiles 4,8 --test-limit 5 --out {new}", "accepts is 8x8"),
         ("agreement --model smallcnn --data synthetic --tiles 8,x", "'x' is not a tile size"),
         ("agreement --model smallcnn --data synthetic --tiles 0", "'0' is not a tile size"),
@@ -258,7 +259,9 @@ public class AnalysisInvalidOptionTests : InvalidOptionTable
         ("model inspect smallcnn --stem bogus", "unknown stem"),
         ("model inspect smallcnn --classes 0", "--classes must be at least 1"),
         ("model inspect nosuch", "nosuch"),
-        ("report /nonexistent/run", "/nonexistent/run"));
+        ("report /nonexistent/run", "/nonexistent/run"),
+        ("report --redraw /nonexistent/run", "/nonexistent/run"),
+        ("report {file}", "results folder not found"));
 
     [Theory]
     [MemberData(nameof(Cases))]

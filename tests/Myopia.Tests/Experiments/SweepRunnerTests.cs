@@ -61,7 +61,8 @@ public class SweepRunnerTests : IDisposable
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(root, figure)).Take(4).ToArray());
         var report = File.ReadAllText(Path.Combine(root, "report.md"));
         Assert.Contains("| smallcnn | 8 | 2 |", report);
-        Assert.Contains("accuracy peaks at", report);
+        Assert.Contains("## Conclusion", report);
+        Assert.Contains("mode A on 16 test images", report);
 
         var second = new CountingExecutor(new InProcessSweepExecutor(load));
         Assert.Equal(0, runner.Run(second, load).Ran);
