@@ -140,7 +140,9 @@ public sealed class ProgressDisplay
             sinceLine.Restart();
             double rate = (done - firstDone) / Math.Max(1e-9, sinceStart.Elapsed.TotalSeconds);
             var eta = rate > 0 ? TimeSpan.FromSeconds((total - done) / rate) : TimeSpan.Zero;
-            System.Console.Error.WriteLine($"{status ?? description}: {done}/{total} ({rate:F1}/s, ETA {eta:hh\\:mm\\:ss})");
+            // Slow items (a 224-pixel heatmap takes half a minute) read better as seconds per item than as 0.0/s.
+            var speed = rate >= 1 || rate <= 0 ? $"{rate:F1}/s" : $"{1 / rate:F1} s each";
+            System.Console.Error.WriteLine($"{status ?? description}: {done}/{total} ({speed}, ETA {eta:hh\\:mm\\:ss})");
         }
 
         public void Finish(string? status = null) => System.Console.Error.WriteLine(status ?? $"{description}: done");

@@ -30,9 +30,10 @@ public static class BatchedInference
             cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             long n = Math.Min(imagesPerChunk, data.Count - start);
+            var pixels = data.Read(start, n);
             // A streamed split decodes the next chunk while the network works on this one.
             data.Prefetch(start + n, Math.Min(imagesPerChunk, data.Count - start - n));
-            var images = classifier.Normalize(data.Read(start, n));
+            var images = classifier.Normalize(pixels);
             var labels = data.Labels.narrow(0, start, n).to(classifier.Device);
             try
             {

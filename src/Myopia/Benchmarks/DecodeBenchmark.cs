@@ -126,8 +126,8 @@ public sealed class DecodeBenchmark(DecodeBenchOptions options, DecodePeer? peer
         for (long start = 0; start < photos.Count; start += batch)
         {
             long n = Math.Min(batch, photos.Count - start);
-            photos.Prefetch(start + n, Math.Min(batch, photos.Count - start - n));
             using var pixels = photos.Read(start, n);
+            photos.Prefetch(start + n, Math.Min(batch, photos.Count - start - n));
             using var sum = pixels.sum(ScalarType.Int64);
             checksum += sum.item<long>();
         }

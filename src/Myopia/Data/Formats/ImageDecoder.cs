@@ -136,7 +136,10 @@ public static class ImageDecoder
 
     private static SKCodec OpenCodec(string name, byte[] bytes)
     {
-        var codec = SKCodec.Create(new MemoryStream(bytes, writable: false));
+        // Native memory, not a managed stream: Skia would read a MemoryStream through a callback per chunk.
+        // The codec keeps its own reference to the data.
+        using var data = SKData.CreateCopy(bytes);
+        var codec = SKCodec.Create(data);
         return codec ?? throw new MyopiaException($"{name}: not a decodable JPEG or PNG image");
     }
 

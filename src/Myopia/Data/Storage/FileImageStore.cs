@@ -19,7 +19,8 @@ public sealed class FileImageStore : IImageStore
     private readonly ImagePipeline pipeline;
     private readonly bool train;
     private readonly object gate = new();
-    private (long[] Indices, long Draw, Task<byte[]> Pixels)? pending;
+    // Batches decoding in the background, oldest first; at most two, so a prefetch never runs far ahead.
+    private readonly List<(long[] Indices, long Draw, Task<byte[]> Pixels)> pending = [];
 
     public FileImageStore(FileSet files, IReadOnlyList<string> paths, ImagePipeline pipeline, bool train, int height, int width)
     {
@@ -46,8 +47,13 @@ public sealed class FileImageStore : IImageStore
         Task<byte[]>? ready = null;
         lock (gate)
         {
-            if (pending is { } p && p.Draw == draw && p.Indices.AsSpan().SequenceEqual(indices)) ready = p.Pixels;
-            pending = null;
+            // Another batch's prefetch stays pending: it is probably the next one asked for.
+            int match = pending.FindIndex(p => p.Draw == draw && p.Indices.AsSpan().SequenceEqual(indices));
+            if (match >= 0)
+            {
+                ready = pending[match].Pixels;
+                pending.RemoveAt(match);
+            }
         }
         byte[] pixels;
         try { pixels = ready is not null ? ready.GetAwaiter().GetResult() : Decode(indices, draw); }
@@ -58,7 +64,12 @@ public sealed class FileImageStore : IImageStore
     public void Prefetch(long[] indices, long draw = 0)
     {
         var copy = (long[])indices.Clone();
-        lock (gate) pending = (copy, draw, Task.Run(() => Decode(copy, draw)));
+        lock (gate)
+        {
+            if (pending.Any(p => p.Draw == draw && p.Indices.AsSpan().SequenceEqual(copy))) return;
+            if (pending.Count == 2) pending.RemoveAt(0);
+            pending.Add((copy, draw, Task.Run(() => Decode(copy, draw))));
+        }
     }
 
     public IImageStore Subset(long[] indices) =>
@@ -109,6 +120,6 @@ public sealed class FileImageStore : IImageStore
 
     public void Dispose()
     {
-        lock (gate) pending = null;
+        lock (gate) pending.Clear();
     }
 }
