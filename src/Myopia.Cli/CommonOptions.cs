@@ -139,4 +139,16 @@ public static class CommonOptions
         });
         return option;
     }
+
+    /// <summary>
+    /// The images per forward pass of an analysis: --batch as given; left at its default it counts 32 x 32
+    /// images, so 224-pixel photos go a few at a time instead of holding the default's activations (gigabytes).
+    /// </summary>
+    public static int ImageBatch(System.CommandLine.ParseResult parse, Option<int> batch, Myopia.Data.ImageDataset data)
+    {
+        int value = Positive(parse.GetValue(batch), "--batch");
+        return parse.GetResult(batch) is null or { Implicit: true }
+            ? Myopia.Training.Trainer.EvaluationBatch(value, data.Height, data.Width)
+            : value;
+    }
 }

@@ -20,7 +20,7 @@ public static class AgreementCommand
         var stride = new Option<int>("--stride") { Description = "tile stride", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var testLimit = CommonOptions.TestLimit(defaultValue: 1000);
         var batch = CommonOptions.Batch(128);
-        batch.Description = "each forward pass holds at most this many full images' worth of tile pixels; bounds memory";
+        batch.Description = "each forward pass holds at most this many full images' worth of tile pixels; bounds memory (left at its default it counts 32x32 images, so larger photos go fewer at a time)";
         var output = CommonOptions.Out();
         var json = CommonOptions.Json();
         var threads = CommonOptions.Threads();
@@ -41,7 +41,7 @@ public static class AgreementCommand
             DataLoading.RecordSkipped(splits, outDir);
             using var classifier = model.Load(parse, DataDefaults.Of(splits));
             var result = ProgressDisplay.Analysis((progress, cancel) =>
-                new TileAgreement(classifier, new TileAgreementOptions(sizes, parse.GetValue(stride), BatchImages: CommonOptions.Positive(parse.GetValue(batch), "--batch"))).Run(splits.Test, progress, cancel));
+                new TileAgreement(classifier, new TileAgreementOptions(sizes, parse.GetValue(stride), BatchImages: CommonOptions.ImageBatch(parse, batch, splits.Test))).Run(splits.Test, progress, cancel));
             AgreementWriter.Write(result, classifier, outDir);
             Console.Error.WriteLine($"results in {outDir}");
             if (parse.GetValue(json)) { JsonOutput.Print(result); return 0; }

@@ -21,6 +21,7 @@ public static class EvalCommand
         tile.Description = "patch side T for --mode patches (default: the tile size the model was trained on)";
         var stride = new Option<int>("--stride") { Description = "patch stride for --mode patches", DefaultValueFactory = _ => 1 }.AtLeast(1);
         var batch = CommonOptions.Batch(256);
+        batch.Description = "images per forward pass; mode B holds this many full images' worth of tile pixels (left at its default it counts 32x32 images, so larger photos go fewer at a time)";
         var testLimit = CommonOptions.TestLimit();
         var savePredictions = new Option<string?>("--save-predictions")
         {
@@ -50,9 +51,7 @@ public static class EvalCommand
             using var classifier = model.Load(parse, DataDefaults.Of(splits));
             // Everything both modes need is checked before mode A spends its time.
             FullImageEvaluator.CheckClasses(classifier, splits.Test);
-            // Left at its default, the batch counts 32 x 32 images: 224-pixel photos go 5 at a time, not 256.
-            if (parse.GetResult(batch) is null or { Implicit: true })
-                batchSize = Myopia.Training.Trainer.EvaluationBatch(batchSize, splits.Test.Height, splits.Test.Width);
+            batchSize = CommonOptions.ImageBatch(parse, batch, splits.Test);
             classifier.CheckInputSide(splits.Test.Height, splits.Test.Width, $"the image side of {dataset},");
             int? patchTile = null;
             if (which is "patches" or "both")

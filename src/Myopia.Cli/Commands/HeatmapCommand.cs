@@ -28,7 +28,7 @@ public static class HeatmapCommand
         var mode = new Option<string>("--mode") { Description = "exact, dense or both (dense needs a global-average-pooling model)", DefaultValueFactory = _ => "exact" };
         mode.AcceptOnlyFromAmong("exact", "dense", "both");
         var batch = CommonOptions.Batch(128);
-        batch.Description = "each forward pass holds at most this many full images' worth of tile pixels; bounds memory";
+        batch.Description = "each forward pass holds at most this many full images' worth of tile pixels; bounds memory (left at its default it counts 32x32 images, so larger photos go fewer at a time)";
         var output = CommonOptions.Out();
         var json = CommonOptions.Json();
         var threads = CommonOptions.Threads();
@@ -53,7 +53,7 @@ public static class HeatmapCommand
             int t = parse.GetValue(tile) ?? classifier.Card.Tile ?? 8;
             var targetKind = Enum.Parse<HeatmapTarget>(parse.GetValue(target)!, ignoreCase: true);
             var options = new TileHeatmapOptions(t, parse.GetValue(stride), targetKind, parse.GetValue(cls),
-                PatchBatch: PatchLogits.PatchesPerPass(CommonOptions.Positive(parse.GetValue(batch), "--batch"), images.Height, images.Width, t));
+                PatchBatch: PatchLogits.PatchesPerPass(CommonOptions.ImageBatch(parse, batch, images), images.Height, images.Width, t));
             var planar = picked.Select((_, i) => { using var one = images.Read(i, 1); return one.contiguous().data<byte>().ToArray(); }).ToArray();
             string which = parse.GetValue(mode)!;
             // On the synthetic set the class motifs are known: outline them and say how much evidence sits on them.
