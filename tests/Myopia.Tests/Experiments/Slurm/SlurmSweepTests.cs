@@ -100,15 +100,24 @@ public sealed class SlurmSweepTests(LocalSlurmCluster cluster, ITestOutputHelper
             Assert.True(File.ReadAllBytes(Path.Combine(local, figure)).SequenceEqual(File.ReadAllBytes(Path.Combine(onSlurm, figure))), $"{figure} differs");
     }
 
+    private const int LongRunEpochs = 25;
+
+    // One run long enough to be interrupted, submitted without waiting; returns once its first checkpoint exists.
+    private (string Dir, string Run, SlurmTask Task) SubmitOneLongRun()
+    {
+        var dir = Path.Combine(root, "sweep");
+        var run = Path.Combine(dir, "runs", "smallcnn-full-s1");
+        Assert.Equal(0, Myopia(true, Sweep(dir, LongerData, "full", LongRunEpochs, "--executor", "slurm", "--no-wait")).ExitCode);
+        var task = Assert.Single(Assert.Single(SlurmSubmissions.Read(dir)).Tasks);
+        WaitFor(() => File.Exists(Path.Combine(run, Checkpoint.FileName)), "the first epoch's checkpoint");
+        return (dir, run, task);
+    }
+
     [SlurmFact]
     public void ATaskCancelledMidRunIsResubmittedAndResumesFromItsCheckpoint()
     {
-        const int epochs = 25;
-        var dir = Path.Combine(root, "sweep");
-        var run = Path.Combine(dir, "runs", "smallcnn-full-s1");
-        Assert.Equal(0, Myopia(true, Sweep(dir, LongerData, "full", epochs, "--executor", "slurm", "--no-wait")).ExitCode);
-        var task = Assert.Single(Assert.Single(SlurmSubmissions.Read(dir)).Tasks);
-        WaitFor(() => File.Exists(Path.Combine(run, Checkpoint.FileName)), "the first epoch's checkpoint");
+        const int epochs = LongRunEpochs;
+        var (dir, run, task) = SubmitOneLongRun();
 
         var (code, _, stderr) = cluster.Run("scancel", task.Id);
         Assert.True(code == 0, stderr);
@@ -137,12 +146,8 @@ public sealed class SlurmSweepTests(LocalSlurmCluster cluster, ITestOutputHelper
     [SlurmFact]
     public void ATaskWarnedOfItsTimeLimitCheckpointsRequeuesItselfAndResumes()
     {
-        const int epochs = 25;
-        var dir = Path.Combine(root, "sweep");
-        var run = Path.Combine(dir, "runs", "smallcnn-full-s1");
-        Assert.Equal(0, Myopia(true, Sweep(dir, LongerData, "full", epochs, "--executor", "slurm", "--no-wait")).ExitCode);
-        var task = Assert.Single(Assert.Single(SlurmSubmissions.Read(dir)).Tasks);
-        WaitFor(() => File.Exists(Path.Combine(run, Checkpoint.FileName)), "the first epoch's checkpoint");
+        const int epochs = LongRunEpochs;
+        var (dir, run, task) = SubmitOneLongRun();
 
         // What --signal=B:USR2@90 does 90 s before the time limit.
         var (code, _, stderr) = cluster.Run("scancel", "--batch", "--signal=USR2", task.Id);
